@@ -1,5 +1,7 @@
 # Every target sets up what it needs: a fresh machine needs only python3 (3.11+)
 # and make. See README.md for what each command is for.
+SHELL  := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -14,7 +16,7 @@ help:
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements.txt -c constraints.txt 2>&1 | grep -v "is ignored: it is neither" || true
+	$(BIN)/pip install -q -r requirements.txt -c constraints.txt 2>&1 | { grep -v "is ignored: it is neither" || true; }
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
