@@ -1,0 +1,136 @@
+"""``nncourse``: the course's command line (what the Makefile targets call).
+
+Students:     nncourse check exercises/ch01_neuron/ch01_neuron.ipynb
+Instructors:  nncourse release --all
+              nncourse grade ch01_neuron --submissions DIR [--db-url URL] [--csv PATH]
+              nncourse export --to grades.csv
+              nncourse feedback ch01_neuron
+Exit status: 0 success (for ``check``: every visible check passed), 1 a check
+failed, 2 the command could not do its job (bad arguments, no sandbox, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .grading import checks, gradebook, grader, release, sandbox
+
+
+def _infer_assignment(nb: Path) -> str:
+    known = release.assignments()
+    for cand in (nb.stem, nb.parent.name):
+        if cand in known:
+            return cand
+    raise SystemExit(f"cannot tell which assignment {nb} is; pass --assignment (one of {', '.join(known)})")
+
+
+def cmd_check(a) -> int:
+    nb = Path(a.notebook)
+    if not nb.is_file():
+        print(f"error: no such notebook: {nb}", file=sys.stderr)
+        return 2
+    assignment = a.assignment or _infer_assignment(nb)
+    spec = checks.load(assignment)
+    sandboxed = not a.no_sandbox and sandbox.bwrap_problem() is None
+    if not sandboxed and not a.no_sandbox:
+        print(f"note: {sandbox.bwrap_problem()}; running your own code without a sandbox.", file=sys.stderr)
+    res = grader.grade_notebook(nb, spec, "self-check", visible_only=True, sandboxed=sandboxed)
+    print(res.report())
+    failed = [c for t in res.tasks.values() for c in t.checks if not c.passed]
+    bad = [t.task for t in res.tasks.values() if t.note]
+    ok = not failed and not bad and not res.messages
+    print(f"\nself-check {'PASSED' if ok else 'FAILED'}: {sum(len(t.checks) for t in res.tasks.values()) - len(failed)}"
+          f" checks passed, {len(failed)} failed" + (f", {len(bad)} answers not credited" if bad else ""))
+    return 0 if ok else 1
+
+
+def cmd_release(a) -> int:
+    names = release.assignments() if a.all or not a.assignments else a.assignments
+    for n in names:
+        out = release.generate(n)
+        print(f"released {n} -> {out.relative_to(release.ROOT)}")
+    return 0
+
+
+def cmd_grade(a) -> int:
+    folder = Path(a.submissions)
+    if not folder.is_dir():
+        print(f"error: no such folder: {folder}", file=sys.stderr)
+        return 2
+    if a.no_sandbox:
+        print("WARNING: --no-sandbox: student code runs unisolated, with your permissions.", file=sys.stderr)
+    t0 = time.monotonic()
+    try:
+        results = grader.grade_class(a.assignment, folder, workers=a.workers, sandboxed=not a.no_sandbox,
+                                     progress=lambda r: print(f"  graded {r.student}: {r.score:g}/{r.max_score:g}",
+                                                              flush=True))
+    except sandbox.SandboxUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    subs = {s: (p.parent if p else None) for s, p, _ in grader.find_submissions(folder, a.assignment)}
+    gradebook.save(results, a.assignment, a.db_url, submitted=subs)
+    for r in sorted(results, key=lambda r: r.student):
+        if r.messages:
+            print(f"  {r.student}: " + "; ".join(r.messages))
+    csv = gradebook.export_csv(Path(a.csv), a.db_url)
+    print(f"graded {len(results)} submissions of {a.assignment} in {time.monotonic() - t0:.1f} s; "
+          f"gradebook: {a.db_url}; CSV: {csv}")
+    if a.report:
+        Path(a.report).write_text("\n\n".join(r.report() for r in sorted(results, key=lambda r: r.student)) + "\n")
+    return 0
+
+
+def cmd_export(a) -> int:
+    print(f"wrote {gradebook.export_csv(Path(a.to), a.db_url)}")
+    return 0
+
+
+def cmd_feedback(a) -> int:
+    print(f"feedback written under {gradebook.feedback(a.assignment, a.db_url)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="nncourse", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("check", help="self-check an exercise notebook (visible checks)")
+    c.add_argument("notebook")
+    c.add_argument("--assignment")
+    c.add_argument("--no-sandbox", action="store_true", help="run without bubblewrap (your own code)")
+    c.set_defaults(fn=cmd_check)
+    r = sub.add_parser("release", help="generate exercises/ from solutions/ (nbgrader)")
+    r.add_argument("assignments", nargs="*")
+    r.add_argument("--all", action="store_true")
+    r.set_defaults(fn=cmd_release)
+    g = sub.add_parser("grade", help="grade DIR/<student>/<assignment>/<assignment>.ipynb")
+    g.add_argument("assignment")
+    g.add_argument("--submissions", required=True)
+    g.add_argument("--db-url", default=gradebook.DEFAULT_DB, help="gradebook (SQLAlchemy URL)")
+    g.add_argument("--csv", default=str(grader.ROOT / "autograder" / "grades.csv"))
+    g.add_argument("--workers", type=int, default=None, help="parallel sandboxes (default: CPU count)")
+    g.add_argument("--report", help="also write every student's detailed feedback to this text file")
+    g.add_argument("--no-sandbox", action="store_true",
+                   help="DANGEROUS: run student code without isolation (trusted code only)")
+    g.set_defaults(fn=cmd_grade)
+    e = sub.add_parser("export", help="grades as CSV (nbgrader export)")
+    e.add_argument("--to", default=str(grader.ROOT / "autograder" / "grades.csv"))
+    e.add_argument("--db-url", default=gradebook.DEFAULT_DB)
+    e.set_defaults(fn=cmd_export)
+    f = sub.add_parser("feedback", help="HTML feedback per student (nbgrader generate_feedback)")
+    f.add_argument("assignment")
+    f.add_argument("--db-url", default=gradebook.DEFAULT_DB)
+    f.set_defaults(fn=cmd_feedback)
+    a = p.parse_args(argv)
+    try:
+        return a.fn(a)
+    except (FileNotFoundError, RuntimeError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

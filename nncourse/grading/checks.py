@@ -1,0 +1,232 @@
+"""How a graded function is checked: cases, comparisons, diagnoses.
+
+An assignment's checks live in ``autograder/<assignment>/checks.py`` and
+build an :class:`Assignment`: for every graded function (the ``grade_id`` of
+its answer cell) a generator ``cases(rng, hidden) -> list[Case]``. Each
+:class:`Case` holds the inputs, the expected value computed *here, in the
+grader* by an oracle (torch or an independent implementation), a
+comparison, and optionally the values that known bugs would produce, so
+that feedback can name the likely bug. Visible cases use a fixed public
+seed; hidden ones use a seed derived from the grader's secret key.
+
+Comparisons return ``None`` when the value is acceptable, else a message
+that never contains hidden inputs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from .wire import Unsupported
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKS_DIR = ROOT / "autograder"
+VISIBLE_SEED = 20261122
+
+Compare = Callable[[Any, Any], "str | None"]
+
+
+# ------------------------------------------------------------------ arguments
+@dataclass(frozen=True)
+class Fn:
+    """A callable argument, passed to the sandbox by name (see harness.CALLABLES)."""
+
+    name: str
+    python: Callable  # the same function, for oracles and in-notebook checks
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+
+# ------------------------------------------------------------------ cases
+@dataclass
+class Case:
+    task: str
+    label: str
+    args: tuple
+    expected: Any
+    compare: "Compare"
+    kwargs: dict = field(default_factory=dict)
+    hidden: bool = False
+    weight: float = 1.0
+    bugs: dict = field(default_factory=dict)      # likely bug -> value it would give
+    unchanged: bool = True                        # array arguments must not be modified
+    no_warnings: bool = False                     # numpy must not warn (stability)
+    probe: str = "call"
+
+    def judge(self, got: Any, args_after: list | None = None, warnings: list | None = None) -> str | None:
+        """Why ``got`` fails this case (``None`` if it passes)."""
+        problem = self.compare(got, self.expected)
+        if problem is None and self.no_warnings and warnings:
+            problem = f"it raised a warning: {warnings[0]} (not numerically stable)"
+        if problem is not None:
+            for bug, value in self.bugs.items():
+                try:
+                    if self.compare(got, value) is None:
+                        return f"{problem}; this is what happens when {bug}"
+                except Exception:  # noqa: BLE001 - a diagnosis must never break grading
+                    continue
+            return problem
+        if self.unchanged and args_after:
+            for k, (before, after) in enumerate(zip(self.args, args_after)):
+                if isinstance(before, np.ndarray) and after is not None:
+                    if not (isinstance(after, np.ndarray) and after.shape == before.shape
+                            and np.array_equal(after, before, equal_nan=True)):
+                        return f"modified its argument #{k + 1} in place (inputs must stay unchanged)"
+        return None
+
+
+# ------------------------------------------------------------------ comparisons
+def _describe(x: Any) -> str:
+    if isinstance(x, Unsupported):
+        return f"an object of type {x.type_name}"
+    if isinstance(x, np.ndarray):
+        return f"an array of shape {x.shape} and dtype {x.dtype}"
+    return f"a {type(x).__name__}"
+
+
+def _as_array(got: Any) -> np.ndarray | None:
+    if isinstance(got, np.ndarray):
+        return got
+    if isinstance(got, (list, tuple)) and got and all(isinstance(v, (int, float, bool)) for v in got):
+        return np.asarray(got)  # a plain list of numbers: accepted, dtype checked next
+    return None
+
+
+def close(rtol: float = 1e-6, atol: float = 1e-9, dtype: str | None = "float64") -> Compare:
+    """An array equal to the expected one up to ``atol + rtol * |expected|``, elementwise."""
+
+    def compare(got: Any, expected: np.ndarray) -> str | None:
+        arr = _as_array(got)
+        if arr is None:
+            return f"expected a NumPy array of shape {expected.shape}, got {_describe(got)}"
+        if arr.shape != expected.shape:
+            return f"wrong shape: got {arr.shape}, expected {expected.shape}"
+        if dtype is not None and arr.dtype != np.dtype(dtype):
+            return f"wrong dtype: got {arr.dtype}, expected {dtype}"
+        if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+            return f"wrong dtype: got {arr.dtype}, expected a numeric array"
+        a = arr.astype(np.float64)
+        bad = ~np.isfinite(a) & np.isfinite(expected)
+        if bad.any():
+            return f"{int(bad.sum())} of {a.size} entries are nan or inf (expected finite values)"
+        if a.size == 0:
+            return None
+        err = np.abs(a - expected)
+        tol = atol + rtol * np.abs(expected)
+        with np.errstate(invalid="ignore"):
+            over = ~(err <= tol) & ~(np.isnan(a) & np.isnan(expected))
+        if over.any():
+            return (f"values differ: max abs error {float(np.nanmax(np.where(over, err, 0))):.3g} "
+                    f"in {int(over.sum())} of {a.size} entries (tolerance {atol:g} + {rtol:g}*|expected|)")
+        return None
+
+    return compare
+
+
+def exact(dtype_kind: str = "iu") -> Compare:
+    """An array equal to the expected one exactly, with an integer (or given) dtype kind."""
+
+    def compare(got: Any, expected: np.ndarray) -> str | None:
+        arr = _as_array(got)
+        if arr is None:
+            return f"expected a NumPy array of shape {expected.shape}, got {_describe(got)}"
+        if arr.shape != expected.shape:
+            return f"wrong shape: got {arr.shape}, expected {expected.shape}"
+        if arr.dtype.kind not in dtype_kind:
+            return f"wrong dtype: got {arr.dtype}, expected an integer array"
+        wrong = arr != expected
+        if wrong.any():
+            return f"{int(wrong.sum())} of {arr.size} entries are wrong"
+        return None
+
+    return compare
+
+
+def scalar(rtol: float = 1e-6, atol: float = 1e-9, kind: type = float) -> Compare:
+    """A real number (Python or NumPy scalar, or 0-d array) close to the expected one."""
+
+    def compare(got: Any, expected: float) -> str | None:
+        if isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind in "fiu":
+            got = got.item()
+        if isinstance(got, bool) or not isinstance(got, (int, float)):
+            return f"expected a {kind.__name__}, got {_describe(got)}"
+        if kind is int and not isinstance(got, int):
+            return f"expected an int, got {_describe(got)}"
+        if not math.isfinite(got) and math.isfinite(expected):
+            return f"got {got} (expected a finite number)"
+        if abs(got - expected) > atol + rtol * abs(expected):
+            return f"value differs: error {abs(got - expected):.3g}"
+        return None
+
+    return compare
+
+
+def sequence(*parts: Compare, names: tuple[str, ...] = ()) -> Compare:
+    """A tuple (or list) whose items pass ``parts`` in order."""
+
+    def compare(got: Any, expected: tuple) -> str | None:
+        if not isinstance(got, (tuple, list)) or len(got) != len(parts):
+            return f"expected a tuple of {len(parts)} values, got {_describe(got)}"
+        for k, (p, g, e) in enumerate(zip(parts, got, expected)):
+            problem = p(g, e)
+            if problem is not None:
+                name = names[k] if k < len(names) else f"item {k}"
+                return f"{name}: {problem}"
+        return None
+
+    return compare
+
+
+# ------------------------------------------------------------------ assignments
+@dataclass
+class Assignment:
+    """The checks of one assignment, keyed by graded function name."""
+
+    name: str
+    prelude: str = "import numpy as np"
+    forbid: tuple[str, ...] = ()            # modules answers may not use (e.g. torch)
+    tasks: dict[str, Callable] = field(default_factory=dict)
+    limits: dict = field(default_factory=dict)  # overrides of sandbox.Limits
+
+    def task(self, name: str):
+        def register(fn):
+            self.tasks[name] = fn
+            return fn
+        return register
+
+    def cases(self, task: str, hidden_seed: int | None = None) -> list[Case]:
+        """The visible cases, plus the hidden ones when a seed is given."""
+        gen = self.tasks[task]
+        out = list(gen(np.random.default_rng(VISIBLE_SEED), False))
+        if hidden_seed is not None:
+            out += [dataclass_replace(c, hidden=True) for c in gen(np.random.default_rng(hidden_seed), True)]
+        for c in out:
+            if c.task != task:
+                raise ValueError(f"{self.name}: case {c.label!r} of {task} names task {c.task}")
+        return out
+
+
+def dataclass_replace(case: Case, **kw) -> Case:
+    from dataclasses import replace
+    return replace(case, **kw)
+
+
+def load(assignment: str) -> Assignment:
+    """Load ``autograder/<assignment>/checks.py`` and return its ``ASSIGNMENT``."""
+    path = CHECKS_DIR / assignment / "checks.py"
+    if not path.is_file():
+        raise FileNotFoundError(f"no checks for assignment {assignment!r} (looked for {path})")
+    spec = importlib.util.spec_from_file_location(f"nncourse_checks_{assignment}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    a = getattr(mod, "ASSIGNMENT", None)
+    if not isinstance(a, Assignment) or a.name != assignment:
+        raise ValueError(f"{path} must define ASSIGNMENT = Assignment({assignment!r}, ...)")
+    return a

@@ -1,0 +1,271 @@
+"""Grade submissions: sandboxed execution, comparison outside, nbgrader gradebook.
+
+For one submission (:func:`grade_notebook`):
+
+1. read the notebook without trusting it (:mod:`.notebook`), keeping only
+   the answer cells that match the instructor's notebook by ``grade_id``;
+2. flag answers that use a forbidden module (torch in NumPy chapters);
+3. derive the hidden seed from the grader's secret key and the submission,
+   build every case's inputs and expected values here, with the oracles;
+4. run the answers and the calls in the sandbox (:mod:`.sandbox`);
+5. judge every returned value here, in a process the student's code never
+   ran in, and score each test cell: points x passed weight / total weight.
+
+:func:`grade_class` does this for a folder of submissions in parallel,
+then writes the gradebook, the graded notebooks and a CSV, serially.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import checks as checks_mod
+from . import notebook as nbmod
+from . import sandbox, wire
+from .checks import Assignment, Case, Fn
+
+ROOT = checks_mod.ROOT
+KEY_FILE = ROOT / "autograder" / ".secret_key"
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
+
+
+# ---------------------------------------------------------------- results
+@dataclass
+class CheckResult:
+    label: str
+    hidden: bool
+    passed: bool
+    message: str = ""
+
+
+@dataclass
+class TaskResult:
+    task: str
+    test_id: str
+    points: float
+    score: float = 0.0
+    checks: list[CheckResult] = field(default_factory=list)
+    note: str = ""          # why the whole task scored 0 (missing, forbidden import, ...)
+
+    def feedback(self) -> str:
+        lines = [f"{self.task}: {self.score:g} / {self.points:g} points"]
+        if self.note:
+            lines.append(f"  ✘ {self.note}")
+        for c in self.checks:
+            kind = "hidden check" if c.hidden else "check"
+            lines.append(f"  {'✔' if c.passed else '✘'} {kind}: {c.label}"
+                         + ("" if c.passed else f"\n      -> {c.message}"))
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class SubmissionResult:
+    student: str
+    assignment: str
+    tasks: dict[str, TaskResult] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+    written: dict[str, str] = field(default_factory=dict)   # manually graded answers
+    written_ids: list[str] = field(default_factory=list)
+    graded_nb: dict | None = None
+    wall_seconds: float = 0.0
+    cpu_seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(t.score for t in self.tasks.values())
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.points for t in self.tasks.values())
+
+    def report(self) -> str:
+        out = [f"{self.assignment} / {self.student}: {self.score:g} / {self.max_score:g} autograded points"]
+        out += [f"  ! {m}" for m in self.messages]
+        out += [t.feedback().rstrip() for t in self.tasks.values()]
+        return "\n".join(out)
+
+
+# ---------------------------------------------------------------- the key and seeds
+def grader_key() -> bytes:
+    """The secret that hidden inputs derive from; made on first use, never in git."""
+    env = os.environ.get("NNCOURSE_GRADER_KEY")
+    if env:
+        return env.encode()
+    if not KEY_FILE.exists():
+        KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return KEY_FILE.read_text().strip().encode()
+
+
+def hidden_seed(key: bytes, assignment: str, student: str, task: str, answer: str) -> int:
+    msg = "\0".join([assignment, student, task, hashlib.sha256(answer.encode()).hexdigest()])
+    return int.from_bytes(hmac.new(key, msg.encode(), hashlib.sha256).digest()[:8], "little")
+
+
+# ---------------------------------------------------------------- paths
+def source_path(assignment: str) -> Path:
+    return ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+
+
+def release_path(assignment: str) -> Path:
+    return ROOT / "exercises" / assignment / f"{assignment}.ipynb"
+
+
+def _encode_arg(x):
+    if isinstance(x, Fn):
+        return {"__callable__": x.name}
+    return wire.encode(x)
+
+
+# ---------------------------------------------------------------- one notebook
+def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-check", *,
+                   visible_only: bool = False, sandboxed: bool = True, key: bytes | None = None,
+                   pre_messages: tuple[str, ...] = ()) -> SubmissionResult:
+    """Grade one notebook file; never raises because of what the file contains."""
+    source_nb, err = nbmod.load_json_notebook(source_path(spec.name))
+    if source_nb is None:
+        raise RuntimeError(f"instructor's notebook unreadable: {err}")
+    layout = nbmod.Layout.of(source_nb)
+    res = SubmissionResult(student, spec.name, messages=list(pre_messages))
+    for test_id, pts in layout.tests.items():
+        task = layout.task_of_test(test_id)
+        if task is not None:
+            res.tasks[task] = TaskResult(task, test_id, pts)
+    nb = None
+    if nb_path is not None:
+        nb, err = nbmod.load_json_notebook(nb_path)
+        if err:
+            res.messages.append(err)
+    answers = nbmod.extract_answers(nb, layout) if nb is not None else nbmod.Answers()
+    res.messages += answers.messages
+    res.written = answers.written
+    res.written_ids = list(layout.written)
+    # static check: forbidden modules
+    runnable: dict[str, str] = {}
+    for task in layout.code_answers:
+        src = answers.code.get(task)
+        if src is None:
+            if task in res.tasks:
+                res.tasks[task].note = "no answer (cell missing or malformed)"
+            continue
+        bad = nbmod.uses_forbidden(src, spec.forbid)
+        if bad and task in res.tasks:
+            res.tasks[task].note = f"not credited: the answer {bad}; this exercise must be solved with NumPy only"
+        runnable[task] = src
+    # cases: inputs and expected values, computed here
+    key = key if key is not None else (b"" if visible_only else grader_key())
+    cases: list[Case] = []
+    for task, tr in res.tasks.items():
+        if tr.note or task not in spec.tasks:
+            continue
+        seed = None if visible_only else hidden_seed(key, spec.name, student, task, runnable.get(task, ""))
+        cases += spec.cases(task, seed)
+    request = {
+        "prelude": spec.prelude,
+        "forbid": list(spec.forbid),
+        "cells": [{"name": t, "source": s} for t, s in runnable.items()],
+        "calls": [{"probe": c.probe, "target": c.task, "args": [_encode_arg(a) for a in c.args],
+                   "kwargs": {k: _encode_arg(v) for k, v in c.kwargs.items()}} for c in cases],
+    }
+    limits = sandbox.Limits(**spec.limits)
+    run = sandbox.run(request, limits, sandboxed=sandboxed, hide=spec.forbid) if cases else None
+    res.wall_seconds = run.wall_seconds if run else 0.0
+    res.cpu_seconds = run.cpu_seconds if run else 0.0
+    if run and run.forbidden_modules:
+        res.messages.append(f"imported forbidden modules: {', '.join(run.forbidden_modules)}")
+    # judge, here
+    for c, step in zip(cases, run.calls if run else []):
+        tr = res.tasks[c.task]
+        cell = run.cells.get(c.task)
+        if cell is not None and not cell.ok:
+            msg = f"its answer cell failed: {cell.error}"
+        elif not step.ok:
+            msg = f"raised {step.error}" if not step.error.startswith(("the call", "not run")) else step.error
+        else:
+            try:
+                got = wire.decode(step.value)
+                after = [wire.decode(a) for a in step.args_after]
+                msg = c.judge(got, after, step.warnings)
+            except wire.WireError as e:
+                msg = f"returned a value the grader cannot read ({e})"
+        tr.checks.append(CheckResult(c.label, c.hidden, msg is None, msg or ""))
+    for tr in res.tasks.values():
+        mine = [c for c in cases if c.task == tr.task]
+        total = sum(c.weight for c in mine)
+        passed = sum(c.weight for c, r in zip(mine, tr.checks) if r.passed)
+        tr.score = round(tr.points * passed / total, 4) if total and not tr.note else 0.0
+    outputs = {tr.test_id: tr.feedback() for tr in res.tasks.values()}
+    release_nb, _ = nbmod.load_json_notebook(release_path(spec.name))
+    if release_nb is not None:
+        res.graded_nb = nbmod.rebuild(release_nb, answers, layout, outputs)
+    return res
+
+
+# ---------------------------------------------------------------- a class
+def find_submissions(folder: Path, assignment: str) -> list[tuple[str, Path | None, list[str]]]:
+    """``folder/<student>/<assignment>/<assignment>.ipynb`` for every student.
+
+    Returns (student, notebook or None, messages). A renamed notebook is used
+    when it is the only one; otherwise the student gets a message and zero.
+    """
+    out = []
+    for sdir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        student = sdir.name
+        if not STUDENT_ID.match(student):
+            out.append((student, None, [f"invalid student folder name {student!r}: not graded"]))
+            continue
+        adir = sdir / assignment
+        want = adir / f"{assignment}.ipynb"
+        if want.is_file():
+            out.append((student, want, []))
+            continue
+        others = sorted(p for p in adir.glob("*.ipynb") if p.is_file()) if adir.is_dir() else []
+        if len(others) == 1:
+            out.append((student, others[0], [f"the notebook was renamed to {others[0].name!r}; "
+                                             f"graded it as {want.name!r}"]))
+        elif others:
+            out.append((student, None, [f"no {want.name} but several notebooks "
+                                        f"({', '.join(p.name for p in others)}): nothing graded"]))
+        elif adir.is_dir() or sdir.joinpath(assignment).exists():
+            out.append((student, None, [f"no {want.name} in the submission: nothing graded"]))
+    return out
+
+
+def grade_class(assignment: str, folder: Path, *, workers: int | None = None, sandboxed: bool = True,
+                progress=None) -> list[SubmissionResult]:
+    """Grade every submission of ``assignment`` under ``folder`` in parallel."""
+    spec = checks_mod.load(assignment)
+    if sandboxed and (problem := sandbox.bwrap_problem()):
+        raise sandbox.SandboxUnavailable(f"refusing to run student code: {problem}. {sandbox.INSTALL_HINT}")
+    subs = find_submissions(Path(folder), assignment)
+    key = grader_key()
+    try:
+        import torch
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+
+    def one(item):
+        student, path, msgs = item
+        try:
+            r = grade_notebook(path, spec, student, sandboxed=sandboxed, key=key, pre_messages=tuple(msgs))
+        except Exception as e:  # noqa: BLE001 - a bug of ours must not stop the class
+            r = SubmissionResult(student, assignment, messages=[*msgs, f"grader error: {type(e).__name__}: {e}"])
+        if progress:
+            progress(r)
+        return r
+
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
+        return list(pool.map(one, subs))

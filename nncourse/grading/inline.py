@@ -1,0 +1,53 @@
+"""Checks inside the notebook: what a student's visible test cells call.
+
+``check = Checker("ch01_neuron")`` in the notebook's set-up cell, then
+``check(sigmoid)`` in a test cell runs that function's visible cases right
+there, prints one line per case, and raises ``AssertionError`` if any
+fails. This is for working on the exercise; grades never come from it:
+the grader runs the same cases, plus hidden ones, outside the student's
+process (see :mod:`nncourse.grading.grader`).
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import warnings
+
+import numpy as np
+
+from .checks import Fn, load
+
+
+def _plain(x):
+    return x.python if isinstance(x, Fn) else copy.deepcopy(x)
+
+
+class Checker:
+    def __init__(self, assignment: str):
+        self.spec = load(assignment)
+
+    def __call__(self, fn, hidden: bool = False) -> None:
+        name = getattr(fn, "__name__", None)
+        if name not in self.spec.tasks:
+            raise ValueError(f"{name!r} is not a graded function of {self.spec.name}")
+        seed = secrets.randbits(63) if hidden else None
+        cases = [c for c in self.spec.cases(name, seed) if c.hidden == hidden]
+        failed = 0
+        for c in cases:
+            args = tuple(_plain(a) for a in c.args)
+            kwargs = {k: _plain(v) for k, v in c.kwargs.items()}
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                with np.errstate(all="warn", under="ignore"):
+                    try:
+                        got = fn(*args, **kwargs)
+                        problem = c.judge(got, [a if isinstance(a, np.ndarray) else None for a in args],
+                                          [f"{w.category.__name__}: {w.message}" for w in caught])
+                    except Exception as e:  # noqa: BLE001 - shown to the student
+                        problem = f"raised {type(e).__name__}: {e}"
+            failed += problem is not None
+            print(f"{'✔' if problem is None else '✘'} {c.label}" + ("" if problem is None else f"\n    -> {problem}"))
+        if failed:
+            raise AssertionError(f"{name}: {failed} of {len(cases)} checks failed")
+        print(f"{name}: all {len(cases)} {'hidden ' if hidden else ''}checks passed")
