@@ -63,7 +63,7 @@ def encode(x, depth: int = 0):
         arr = np.asarray(x).view(np.ndarray)  # drop subclasses (np.matrix, custom)
         if arr.dtype.name not in ALLOWED_DTYPES or arr.size > MAX_ELEMENTS:
             return {"__unsupported__": f"ndarray of dtype {arr.dtype} and size {arr.size}"}
-        arr = np.ascontiguousarray(arr)
+        arr = arr.copy(order="C")  # (np.ascontiguousarray would turn 0-d into 1-d)
         return {"__ndarray__": base64.b64encode(arr.tobytes()).decode("ascii"),
                 "dtype": arr.dtype.name, "shape": list(arr.shape)}
     if t is tuple or t is list:
