@@ -71,7 +71,7 @@ def cmd_grade(a) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     subs = {s: (p.parent if p else None) for s, p, _ in grader.find_submissions(folder, a.assignment)}
-    gradebook.save(results, a.assignment, a.db_url, submitted=subs)
+    gradebook.save(results, a.assignment, a.db_url, submitted=subs, autograded_dir=Path(a.autograded_dir))
     for r in sorted(results, key=lambda r: r.student):
         if r.messages:
             print(f"  {r.student}: " + "; ".join(r.messages))
@@ -89,7 +89,8 @@ def cmd_export(a) -> int:
 
 
 def cmd_feedback(a) -> int:
-    print(f"feedback written under {gradebook.feedback(a.assignment, a.db_url)}")
+    out = gradebook.feedback(a.assignment, a.db_url, Path(a.autograded_dir), Path(a.feedback_dir))
+    print(f"feedback written under {out}")
     return 0
 
 
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--db-url", default=gradebook.DEFAULT_DB, help="gradebook (SQLAlchemy URL)")
     g.add_argument("--csv", default=str(grader.ROOT / "autograder" / "grades.csv"))
     g.add_argument("--workers", type=int, default=None, help="parallel sandboxes (default: CPU count)")
+    g.add_argument("--autograded-dir", default=str(gradebook.AUTOGRADED), help="where graded notebooks go")
     g.add_argument("--report", help="also write every student's detailed feedback to this text file")
     g.add_argument("--no-sandbox", action="store_true",
                    help="DANGEROUS: run student code without isolation (trusted code only)")
@@ -123,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     f = sub.add_parser("feedback", help="HTML feedback per student (nbgrader generate_feedback)")
     f.add_argument("assignment")
     f.add_argument("--db-url", default=gradebook.DEFAULT_DB)
+    f.add_argument("--autograded-dir", default=str(gradebook.AUTOGRADED))
+    f.add_argument("--feedback-dir", default=str(gradebook.FEEDBACK))
     f.set_defaults(fn=cmd_feedback)
     a = p.parse_args(argv)
     try:

@@ -19,6 +19,7 @@ from .grader import ROOT, SubmissionResult, source_path
 
 DEFAULT_DB = f"sqlite:///{ROOT / 'gradebook.db'}"
 AUTOGRADED = ROOT / "autograder" / "autograded"
+FEEDBACK = ROOT / "autograder" / "feedback"
 
 
 def register_assignment(gb, assignment: str, db_url: str) -> None:
@@ -104,9 +105,12 @@ def export_csv(to: Path, db_url: str = DEFAULT_DB) -> Path:
     return to
 
 
-def feedback(assignment: str, db_url: str = DEFAULT_DB) -> Path:
-    """``nbgrader generate_feedback``: HTML per student under autograder/feedback/."""
-    r = nbgrader("generate_feedback", assignment, "--force", db_url=db_url)
+def feedback(assignment: str, db_url: str = DEFAULT_DB, autograded_dir: Path = AUTOGRADED,
+             feedback_dir: Path = FEEDBACK) -> Path:
+    """``nbgrader generate_feedback``: HTML per student, from the graded notebooks."""
+    r = nbgrader("generate_feedback", assignment, "--force",
+                 f"--CourseDirectory.autograded_directory={Path(autograded_dir).resolve()}",
+                 f"--CourseDirectory.feedback_directory={Path(feedback_dir).resolve()}", db_url=db_url)
     if r.returncode != 0:
         raise RuntimeError(f"nbgrader generate_feedback failed:\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
-    return ROOT / "autograder" / "feedback"
+    return Path(feedback_dir)

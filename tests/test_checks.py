@@ -1,0 +1,65 @@
+"""Comparisons and diagnoses: what a check accepts, what it rejects, what it says."""
+
+import numpy as np
+
+from nncourse.grading import checks
+from nncourse.grading.checks import Case, close, exact, scalar, sequence
+from nncourse.grading.wire import Unsupported
+
+
+def test_close_accepts_within_tolerance_and_explains_failures():
+    c = close(rtol=1e-6, atol=1e-9)
+    e = np.array([1.0, 2.0])
+    assert c(e + 1e-10, e) is None
+    assert "shape" in c(np.ones(3), e)
+    assert "dtype" in c(e.astype(np.float32), e)
+    assert "nan or inf" in c(np.array([np.nan, 2.0]), e)
+    assert "max abs error" in c(e + 1e-3, e)
+    assert "NumPy array" in c(Unsupported("Foo"), e)
+    assert c([1.0, 2.0], e) is None  # a plain list of numbers is accepted
+
+
+def test_exact_scalar_and_sequence():
+    assert exact()(np.array([1, 2]), np.array([1, 2])) is None
+    assert "integer" in exact()(np.array([1.0, 2.0]), np.array([1, 2]))
+    assert scalar()(np.array(2.0), 2.0) is None and scalar()(2, 2.0) is None
+    assert "float" in scalar()("2.0", 2.0)
+    assert "expected a float" in scalar()(True, 1.0)
+    s = sequence(close(), scalar(), names=("w", "b"))
+    assert s((np.zeros(2), 0.0), (np.zeros(2), 0.0)) is None
+    assert s((np.zeros(2),), (np.zeros(2), 0.0)).startswith("expected a tuple")
+    assert s((np.ones(2), 0.0), (np.zeros(2), 0.0)).startswith("w:")
+
+
+def test_case_names_the_likely_bug_and_detects_mutation():
+    x = np.array([1.0, -1.0])
+    case = Case("f", "demo", (x,), np.array([2.0, 0.0]), close(), bugs={"it forgot the relu": np.array([2.0, -2.0])})
+    assert "forgot the relu" in case.judge(np.array([2.0, -2.0]))
+    assert case.judge(np.array([2.0, 0.0]), [x.copy()]) is None
+    assert "in place" in case.judge(np.array([2.0, 0.0]), [np.zeros(2)])
+
+
+def test_hidden_cases_depend_on_the_seed_visible_ones_do_not():
+    a = checks.load("ch01_neuron")
+    v1 = a.cases("sigmoid")
+    v2 = a.cases("sigmoid")
+    assert all(np.array_equal(p.args[0], q.args[0]) for p, q in zip(v1, v2))
+    h1, h2 = a.cases("sigmoid", 1), a.cases("sigmoid", 2)
+    assert len(h1) > len(v1)
+    hidden1 = [c for c in h1 if c.hidden]
+    hidden2 = [c for c in h2 if c.hidden]
+    assert not np.array_equal(hidden1[0].args[0], hidden2[0].args[0])
+
+
+def test_every_assignment_checks_every_graded_function():
+    from nncourse.grading import notebook as nbmod, release
+    from nncourse.grading.grader import source_path
+
+    for name in release.assignments():
+        spec = checks.load(name)
+        nb, _ = nbmod.load_json_notebook(source_path(name))
+        layout = nbmod.Layout.of(nb)
+        assert set(layout.code_answers) == set(spec.tasks), name
+        assert {f"test_{t}" for t in spec.tasks} <= set(layout.tests), name
+        for t in spec.tasks:
+            assert any(c.hidden for c in spec.cases(t, 123)), f"{name}.{t} has no hidden checks"

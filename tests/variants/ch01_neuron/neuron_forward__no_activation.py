@@ -1,0 +1,4 @@
+# task: neuron_forward
+# expect: less
+def neuron_forward(X, w, b, activation):
+    return X @ w + b
