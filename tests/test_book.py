@@ -1,0 +1,393 @@
+"""The built book, looked at in a headless browser.
+
+The book is built once per test session with the command ``make book`` runs
+(``jupyter-book build . --warningiserror --keep-going``), or the last
+successful build is reused when it is newer than every file under ``book/``,
+``exercises/`` and the two config files. Then every page of the table of
+contents is opened in headless Chromium, and we check what a reader would
+see: typeset math, figures that exist, no error output, and nothing loaded
+from the internet.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import html
+import html.parser
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "_build"
+HTML = BUILD / "html"
+STATUS = BUILD / ".book-build-status.json"   # written after every build by this test
+SHOTS = BUILD / "screenshots"
+INPUT_DIRS = ("book", "exercises")
+INPUT_FILES = ("_config.yml", "_toc.yml")
+CHAPTER = "book/ch01_neuron"
+GRADED = ("sigmoid", "relu", "neuron_forward", "perceptron_train")
+BUILD_TIMEOUT = 1800
+
+
+def jupyter_book() -> str:
+    for cand in (Path(sys.executable).parent / "jupyter-book", ROOT / ".venv" / "bin" / "jupyter-book"):
+        if cand.is_file():
+            return str(cand)
+    pytest.fail("jupyter-book not found next to this Python or in .venv/bin: run `make setup`")
+
+
+BUILD_CMD = [jupyter_book(), "build", ".", "--warningiserror", "--keep-going"]
+
+
+def toc_pages() -> list[str]:
+    """Every page of _toc.yml, as a path without suffix (``book/ch01_neuron``)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for e in entries or []:
+            if "file" in e:
+                pages.append(e["file"])
+            walk(e.get("sections"))
+            walk(e.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return pages
+
+
+PAGES = toc_pages()
+
+
+# ---------------------------------------------------------------- building (once per session)
+def _newest_input() -> float:
+    newest = max((ROOT / f).stat().st_mtime for f in INPUT_FILES)
+    for d in INPUT_DIRS:
+        for p in (ROOT / d).rglob("*"):
+            if p.is_file() and ".ipynb_checkpoints" not in p.parts:
+                newest = max(newest, p.stat().st_mtime)
+    return newest
+
+
+def _fresh_build_status() -> dict | None:
+    """The status of the last build if it succeeded and nothing changed since."""
+    try:
+        status = json.loads(STATUS.read_text())
+    except (OSError, ValueError):
+        return None
+    if status.get("returncode") != 0 or not (HTML / "index.html").is_file():
+        return None
+    if STATUS.stat().st_mtime <= _newest_input():
+        return None
+    if status.get("command") != BUILD_CMD[1:]:
+        return None
+    return status
+
+
+@pytest.fixture(scope="session")
+def book_build() -> dict:
+    """Build the book unless a fresh successful build exists; return its status.
+
+    A lock file serialises this between pytest-xdist workers: the first
+    builds, the others then find the fresh build and reuse it.
+    """
+    BUILD.mkdir(exist_ok=True)
+    with open(BUILD / ".book-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        status = _fresh_build_status()
+        if status is not None:
+            return dict(status, reused=True)
+        t0 = time.monotonic()
+        try:
+            proc = subprocess.run(BUILD_CMD, cwd=ROOT, capture_output=True, text=True,
+                                  timeout=BUILD_TIMEOUT)
+            rc, out = proc.returncode, proc.stdout + proc.stderr
+        except subprocess.TimeoutExpired as e:
+            rc, out = -1, f"timed out after {BUILD_TIMEOUT} s\n{e.stdout or ''}{e.stderr or ''}"
+        status = {"command": BUILD_CMD[1:], "returncode": rc, "seconds": round(time.monotonic() - t0, 1),
+                  "log_tail": out[-6000:]}
+        STATUS.write_text(json.dumps(status, indent=1))
+        return dict(status, reused=False)
+
+
+def test_book_builds_without_warnings(book_build):
+    assert book_build["returncode"] == 0, (
+        f"`{' '.join(BUILD_CMD)}` failed (exit {book_build['returncode']}); end of its log:\n"
+        + book_build["log_tail"])
+
+
+# ---------------------------------------------------------------- the browser
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.fail("Chromium is not installed, and the book tests need a headless browser. "
+                "Install it: `make setup` does so when run as root on Debian/Ubuntu, "
+                "or `sudo apt-get install chromium`.")
+
+
+def run_chromium(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    with tempfile.TemporaryDirectory(prefix="nncourse-chromium-") as profile:
+        cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--hide-scrollbars", f"--user-data-dir={profile}", *args]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"chromium failed ({proc.returncode}): {proc.stderr[-2000:]}"
+    return proc
+
+
+def page_path(page: str) -> Path:
+    return HTML / f"{page}.html"
+
+
+@pytest.fixture(scope="session")
+def dom(book_build):
+    """The DOM of a page after its scripts (MathJax) ran, cached per page."""
+    cache: dict[str, str] = {}
+
+    def get(page: str) -> str:
+        if page not in cache:
+            path = page_path(page)
+            assert path.is_file(), f"{path} was not built"
+            proc = run_chromium("--virtual-time-budget=10000", "--dump-dom", path.as_uri())
+            assert "<html" in proc.stdout, f"no DOM dumped for {page}: {proc.stderr[-1000:]}"
+            cache[page] = proc.stdout
+        return cache[page]
+
+    return get
+
+
+# ---------------------------------------------------------------- HTML parsing
+class Page(html.parser.HTMLParser):
+    """Collects what the checks need: assets, images, links, math, and visible text."""
+
+    SKIP_TEXT = {"script", "style", "pre", "code", "textarea", "mjx-container", "mjx-assistive-mml", "svg"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.stylesheets: list[str] = []
+        self.other_links: list[tuple[str, str]] = []
+        self.images: list[str] = []
+        self.anchors: list[dict] = []
+        self.math_nodes = 0
+        self.mjx = 0
+        self.mjx_errors = 0
+        self.classes: list[str] = []
+        self.text: list[str] = []
+        self.inline_styles: list[str] = []
+        self._stack: list[str] = []
+        self._skip = 0
+        self.feed(source)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = a.get("class") or ""
+        self.classes.append(cls)
+        if tag == "script" and a.get("src"):
+            self.scripts.append(a["src"])
+        elif tag == "link" and a.get("href"):
+            rel = (a.get("rel") or "").lower()
+            if "stylesheet" in rel:
+                self.stylesheets.append(a["href"])
+            elif rel in ("preload", "modulepreload"):
+                (self.scripts if a.get("as") == "script" else self.stylesheets).append(a["href"])
+            else:
+                self.other_links.append((rel, a["href"]))
+        elif tag == "img" and a.get("src"):
+            self.images.append(a["src"])
+        elif tag == "a":
+            self.anchors.append(a)
+        elif tag == "mjx-container":
+            self.mjx += 1
+        elif tag == "mjx-merror":
+            self.mjx_errors += 1
+        if tag in ("span", "div") and "math" in cls.split() and "notranslate" in cls.split():
+            self.math_nodes += 1
+        if tag in self.VOID:
+            return
+        self._stack.append(tag)
+        if tag in self.SKIP_TEXT:
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID or tag not in self._stack:
+            return
+        while self._stack:
+            t = self._stack.pop()
+            if t in self.SKIP_TEXT:
+                self._skip -= 1
+            if t == tag:
+                break
+
+    def handle_data(self, data):
+        if self._skip == 0:
+            self.text.append(data)
+        if self._stack and self._stack[-1] == "style":
+            self.inline_styles.append(data)
+
+    @property
+    def visible_text(self) -> str:
+        return " ".join(self.text)
+
+
+def is_remote(url: str) -> bool:
+    return urlparse(url).scheme in ("http", "https") or url.startswith("//")
+
+
+def local_file(page: str, url: str) -> Path:
+    """The file a relative URL of ``page`` points to (query and fragment dropped)."""
+    path = unquote(urlparse(url).path)
+    return (page_path(page).parent / path).resolve()
+
+
+def static(page: str) -> Page:
+    return Page(page_path(page).read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- every page
+@pytest.mark.parametrize("page", PAGES)
+def test_math_is_typeset_by_local_mathjax(page, dom):
+    built = static(page)
+    mathjax = [s for s in built.scripts if "mathjax" in s.lower()]
+    if built.math_nodes:
+        assert mathjax, f"{page} has math but loads no MathJax"
+    for src in mathjax:
+        assert not is_remote(src), f"{page} loads MathJax from the internet: {src}"
+        assert local_file(page, src).is_file(), f"{page} loads MathJax from {src}, which does not exist"
+    after = Page(dom(page))
+    assert after.mjx >= built.math_nodes, (
+        f"{page}: {built.math_nodes} formulas in the HTML but only {after.mjx} typeset by MathJax")
+    assert after.mjx_errors == 0, f"{page}: MathJax reports {after.mjx_errors} TeX errors"
+    text = after.visible_text
+    for raw in ("$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "\\frac"):
+        assert raw not in text, f"{page}: raw TeX {raw!r} left in the text: ...{_around(text, raw)}..."
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_nothing_loaded_from_the_internet(page, dom):
+    for source in (page_path(page).read_text(encoding="utf-8"), dom(page)):
+        p = Page(source)
+        remote = [u for u in p.scripts + p.stylesheets if is_remote(u)]
+        remote += [u for rel, u in p.other_links if is_remote(u) and rel in ("icon", "shortcut icon", "manifest")]
+        remote += re.findall(r"@import\s+(?:url\()?['\"]?(https?://[^'\")\s]+)", " ".join(p.inline_styles))
+        assert not remote, f"{page} loads from the internet: {remote}"
+        for src in p.scripts + p.stylesheets:
+            if not src.startswith("data:"):
+                assert local_file(page, src).is_file(), f"{page} refers to missing asset {src}"
+    for css in static(page).stylesheets:
+        body = re.sub(r"/\*.*?\*/", "", local_file(page, css).read_text(encoding="utf-8", errors="replace"),
+                      flags=re.S)
+        remote = re.findall(r"(?:@import\s+|url\()\s*['\"]?(https?://[^'\")\s]+)", body)
+        assert not remote, f"{css} (used by {page}) loads from the internet: {remote}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_error_output(page):
+    source = page_path(page).read_text(encoding="utf-8")
+    p = Page(source)
+    bad = [c for c in p.classes if "traceback" in c.split() or "output error" in c or "ipythontb" in c]
+    assert not bad, f"{page} shows error output (classes {bad[:3]})"
+    assert "Traceback (most recent call last)" not in source, f"{page} shows a traceback"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_images_exist(page):
+    for src in static(page).images:
+        assert not is_remote(src), f"{page} shows a remote image {src}"
+        if src.startswith("data:"):
+            continue
+        f = local_file(page, src)
+        assert f.is_file() and f.stat().st_size > 0, f"{page}: image {src} is missing ({f})"
+
+
+# ---------------------------------------------------------------- chapter 1
+def test_chapter_figures_are_real_images():
+    from PIL import Image
+
+    images = static(CHAPTER).images
+    assert len(images) >= 8, f"expected the chapter's 8 figures, found {len(images)} images"
+    for src in images:
+        with Image.open(local_file(CHAPTER, src)) as im:
+            im.verify()
+        with Image.open(local_file(CHAPTER, src)) as im:
+            assert im.width >= 200 and im.height >= 150, f"{src} is only {im.size}"
+
+
+def test_chapter_has_no_stderr_output():
+    source = page_path(CHAPTER).read_text(encoding="utf-8")
+    assert "output stderr" not in source, "a cell of chapter 1 writes to stderr (a warning leaked)"
+
+
+def test_chapter_links_the_exercise_download():
+    p = static(CHAPTER)
+    downloads = [a["href"] for a in p.anchors if "download" in (a.get("class") or "")]
+    target = [h for h in downloads if h.endswith("/ch01_neuron.ipynb")]
+    assert target, f"no download link to ch01_neuron.ipynb (download links: {downloads})"
+    f = local_file(CHAPTER, target[0])
+    assert f.is_file(), f"the download {target[0]} is not in the built site"
+    assert f.read_bytes() == (ROOT / "exercises" / "ch01_neuron" / "ch01_neuron.ipynb").read_bytes()
+    source = page_path(CHAPTER).read_text(encoding="utf-8")
+    exercise_html = html.unescape(re.sub(r"<[^>]+>", "", source[source.rfind('id="exercise"'):]))
+    assert "make check NB=exercises/ch01_neuron/ch01_neuron.ipynb" in exercise_html
+    for name in GRADED:
+        assert f"{name}(" in exercise_html, f"the Exercise section does not name {name}"
+    assert "torch" in exercise_html, "the Exercise section should say that torch is not allowed"
+
+
+def test_chapter_prints_the_same_numbers_as_a_fresh_run(book_build):
+    """Seeded and deterministic: running the chapter again prints exactly what the book shows."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    source = page_path(CHAPTER).read_text(encoding="utf-8")
+    blocks = re.findall(r'<div class="output stream[^"]*"><div class="highlight"><pre>(.*?)</pre>', source, re.S)
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks]
+    assert shown, "the chapter shows no printed output"
+
+    jupytext = Path(sys.executable).parent / "jupytext"
+    text = subprocess.run([str(jupytext), "--to", "ipynb", "-o", "-", str(ROOT / f"{CHAPTER}.md")],
+                          capture_output=True, text=True, check=True).stdout
+    nb = nbformat.reads(text, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "book")}}).execute()
+    again = ["".join(o.get("text", "") for o in c.get("outputs", []) if o.get("output_type") == "stream")
+             for c in nb.cells if c.cell_type == "code"]
+    assert [t for t in again if t] == shown
+
+
+# ---------------------------------------------------------------- screenshots
+@pytest.mark.parametrize("page", ["book/intro", CHAPTER])
+def test_screenshot_shows_a_page(page, book_build):
+    import numpy as np
+    from PIL import Image
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    out = SHOTS / (page.replace("/", "_") + ".png")
+    run_chromium("--virtual-time-budget=10000", "--window-size=1200,2000", f"--screenshot={out}",
+                 page_path(page).as_uri())
+    with Image.open(out) as im:
+        a = np.asarray(im.convert("L"), dtype=float)
+    assert a.shape == (2000, 1200)
+    assert (a < 128).mean() > 0.005, f"{out} is (nearly) blank"
+
+
+def _around(text: str, needle: str, width: int = 60) -> str:
+    i = text.find(needle)
+    return text[max(0, i - width): i + width].replace("\n", " ")
