@@ -124,6 +124,12 @@ def book_build() -> dict:
         return dict(status, reused=False)
 
 
+@pytest.fixture(autouse=True)
+def _needs_the_build(book_build):
+    """Every test here reads the built HTML: build (or reuse) it first, also under xdist."""
+    return book_build
+
+
 def test_book_builds_without_warnings(book_build):
     assert book_build["returncode"] == 0, (
         f"`{' '.join(BUILD_CMD)}` failed (exit {book_build['returncode']}); end of its log:\n"
