@@ -44,6 +44,25 @@ class Fn:
         return f"<function {self.name}>"
 
 
+@dataclass(frozen=True)
+class Rng:
+    """A ``numpy.random.Generator`` argument: the sandbox builds ``default_rng(seed)``.
+
+    ``python`` gives a fresh generator with the same seed (for oracles and
+    in-notebook checks), so the student's function and the oracle draw the
+    same numbers.
+    """
+
+    seed: int
+
+    @property
+    def python(self) -> np.random.Generator:
+        return np.random.default_rng(self.seed)
+
+    def __repr__(self) -> str:
+        return "<numpy Generator>"
+
+
 # ------------------------------------------------------------------ cases
 @dataclass
 class Case:

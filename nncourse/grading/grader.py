@@ -32,7 +32,7 @@ import numpy as np
 from . import checks as checks_mod
 from . import notebook as nbmod
 from . import sandbox, wire
-from .checks import Assignment, Case, Fn
+from .checks import Assignment, Case, Fn, Rng
 
 ROOT = checks_mod.ROOT
 KEY_FILE = ROOT / "autograder" / ".secret_key"
@@ -126,6 +126,8 @@ def release_path(assignment: str) -> Path:
 def _encode_arg(x):
     if isinstance(x, Fn):
         return {"__callable__": x.name}
+    if isinstance(x, Rng):
+        return {"__rng__": int(x.seed)}
     return wire.encode(x)
 
 

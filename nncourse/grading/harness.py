@@ -87,6 +87,8 @@ CALLABLES = {
 
 
 def decode_arg(d, ns):
+    if isinstance(d, dict) and set(d) == {"__rng__"} and type(d["__rng__"]) is int:
+        return np.random.default_rng(d["__rng__"])
     if isinstance(d, dict) and set(d) == {"__callable__"}:
         name = d["__callable__"]
         if name.startswith("student:"):

@@ -16,11 +16,11 @@ import warnings
 
 import numpy as np
 
-from .checks import Fn, load
+from .checks import Fn, Rng, load
 
 
 def _plain(x):
-    return x.python if isinstance(x, Fn) else copy.deepcopy(x)
+    return x.python if isinstance(x, (Fn, Rng)) else copy.deepcopy(x)
 
 
 class Checker:
