@@ -37,6 +37,9 @@ def test_case_names_the_likely_bug_and_detects_mutation():
     assert "forgot the relu" in case.judge(np.array([2.0, -2.0]))
     assert case.judge(np.array([2.0, 0.0]), [x.copy()]) is None
     assert "in place" in case.judge(np.array([2.0, 0.0]), [np.zeros(2)])
+    nested = Case("g", "lists", ([x.copy(), (x.copy(), 1.0)],), 0.0, scalar())
+    assert nested.judge(0.0, [[x.copy(), (x.copy(), 1.0)]]) is None
+    assert "in place" in nested.judge(0.0, [[x.copy(), (np.zeros(2), 1.0)]])
 
 
 def test_hidden_cases_depend_on_the_seed_visible_ones_do_not():

@@ -94,11 +94,26 @@ class Case:
             return problem
         if self.unchanged and args_after:
             for k, (before, after) in enumerate(zip(self.args, args_after)):
-                if isinstance(before, np.ndarray) and after is not None:
-                    if not (isinstance(after, np.ndarray) and after.shape == before.shape
-                            and np.array_equal(after, before, equal_nan=True)):
-                        return f"modified its argument #{k + 1} in place (inputs must stay unchanged)"
+                if _holds_arrays(before) and after is not None and not _same(before, after):
+                    return f"modified its argument #{k + 1} in place (inputs must stay unchanged)"
         return None
+
+
+def _holds_arrays(x) -> bool:
+    if isinstance(x, np.ndarray):
+        return True
+    return isinstance(x, (list, tuple)) and any(_holds_arrays(v) for v in x)
+
+
+def _same(before, after) -> bool:
+    """Is ``after`` (as returned by the sandbox) the unchanged ``before``?"""
+    if isinstance(before, np.ndarray):
+        return (isinstance(after, np.ndarray) and after.shape == before.shape
+                and np.array_equal(after, before, equal_nan=True))
+    if isinstance(before, (list, tuple)):
+        return (isinstance(after, (list, tuple)) and len(after) == len(before)
+                and all(_same(b, a) for b, a in zip(before, after)))
+    return True  # numbers and other immutable arguments
 
 
 # ------------------------------------------------------------------ comparisons

@@ -107,7 +107,7 @@ def probe_call(fn, args, kwargs, ns):
             value = fn(*args, **kwargs)
         finally:
             np.seterr(**old)
-    after = [a if isinstance(a, np.ndarray) else None for a in args]
+    after = [a if isinstance(a, (np.ndarray, list, tuple)) else None for a in args]
     return {"value": wire.encode(value), "args_after": [wire.encode(a) for a in after],
             "warnings": [f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught[:5]]}
 

@@ -42,7 +42,7 @@ class Checker:
                 with np.errstate(all="warn", under="ignore"):
                     try:
                         got = fn(*args, **kwargs)
-                        problem = c.judge(got, [a if isinstance(a, np.ndarray) else None for a in args],
+                        problem = c.judge(got, list(args),
                                           [f"{w.category.__name__}: {w.message}" for w in caught])
                     except Exception as e:  # noqa: BLE001 - shown to the student
                         problem = f"raised {type(e).__name__}: {e}"
