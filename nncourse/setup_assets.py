@@ -4,6 +4,8 @@
   ``.mathjax/_static/mathjax`` so that the book serves it itself: the
   ``_config.yml`` adds ``.mathjax`` to Sphinx's ``html_extra_path`` (files
   copied verbatim, not turned into script tags as ``_static`` would be).
+- the offline data sets of :mod:`nncourse.datasets` (Fashion-MNIST, Shakespeare),
+  verified by checksum.
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ def install_mathjax(dest: Path = MATHJAX_DEST) -> Path:
 
 def main() -> int:
     install_mathjax()
+    from . import datasets
+
+    try:
+        datasets.fetch_all()
+    except (RuntimeError, OSError) as e:
+        print(f"setup: could not fetch a data set: {e}", file=sys.stderr)
+        return 1
     return 0
 
 
