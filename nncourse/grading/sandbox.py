@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .wire import safe_text
+
 HERE = Path(__file__).resolve().parent
 HARNESS_FILES = ("harness.py", "wire.py")
 MAX_MESSAGE = 64 * 2**20
@@ -207,9 +209,18 @@ def _python_paths() -> list[str]:
     return sorted(paths)
 
 
-def _site_packages() -> Path:
+def _site_dirs() -> list[Path]:
+    """Every directory the sandbox can import packages from: numpy's site-packages both
+    as seen and resolved (they differ when the venv is reached through a symlink, and
+    both are bound), and the site-packages of every bound Python installation."""
     import numpy
-    return Path(numpy.__file__).resolve().parent.parent
+    site = Path(os.path.abspath(numpy.__file__)).parent.parent
+    dirs = {site, site.resolve()}
+    ver = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    for p in _python_paths():
+        for sub in ("site-packages", "dist-packages"):
+            dirs.add(Path(p) / "lib" / ver / sub)
+    return sorted(d for d in dirs if d.is_dir())
 
 
 def bwrap_command(harness_dir: Path, limits: Limits, hide: tuple[str, ...], fd: int) -> list[str]:
@@ -224,15 +235,18 @@ def bwrap_command(harness_dir: Path, limits: Limits, hide: tuple[str, ...], fd: 
             cmd += ["--ro-bind", f, f]
     for p in _python_paths():
         cmd += ["--ro-bind", p, p]
-    site = _site_packages()
-    for mod in hide:
-        for target in (site / mod, *site.glob(f"{mod}-*.dist-info")):
-            if target.exists():
-                cmd += ["--tmpfs", str(target)]
+    for site in _site_dirs():
+        for mod in hide:
+            for target in (site / mod, *site.glob(f"{mod}-*.dist-info")):
+                if target.exists():
+                    cmd += ["--tmpfs", str(target)]
     cmd += ["--proc", "/proc", "--dev", "/dev",
             "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
             "--size", str(limits.tmpfs_bytes), "--tmpfs", "/submission",
             "--ro-bind", str(harness_dir), "/grader",
+            # the root (a tmpfs of bwrap's, holding the mount points) read-only: without it,
+            # /root, /work, ... were writable, outside the size limits of /tmp and /submission
+            "--remount-ro", "/",
             "--chdir", "/submission", "--clearenv",
             "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/submission",
             "--setenv", "MPLCONFIGDIR", "/tmp", "--setenv", "MPLBACKEND", "Agg",
@@ -288,8 +302,11 @@ class _Attempt:
         if self.cgroup.active:
             argv = ["/bin/sh", "-c", self.cgroup.join_command() + ' && exec "$@"', "sh", *argv]
         self.out = open(out_path, "ab")
+        # a minimal environment: bwrap stays in the sandbox as its PID 1, and the
+        # submission can read /proc/1/environ (the grader's key, the instructor's tokens)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")} if sandboxed else None
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=self.out,
-                                     stderr=subprocess.STDOUT, pass_fds=(w,),
+                                     stderr=subprocess.STDOUT, pass_fds=(w,), env=env,
                                      start_new_session=True, close_fds=True)
         os.close(w)
         self.rfd = r
@@ -299,25 +316,29 @@ class _Attempt:
             self.proc.stdin.close()
         except (BrokenPipeError, OSError):
             pass
-        self.buf = b""
+        self.buf = bytearray()
         self.cpu = 0.0
 
     def events(self, deadline_fn):
         """Yield decoded events; yield ("timeout", None) or ("eof", None) at the end."""
         sel = selectors.DefaultSelector()
         sel.register(self.rfd, selectors.EVENT_READ)
+        scanned = 0  # self.buf[:scanned] holds no newline: never scan it again (linear time)
         try:
             while True:
-                while b"\n" in self.buf:
-                    line, self.buf = self.buf.split(b"\n", 1)
+                while (nl := self.buf.find(b"\n", scanned)) >= 0:
+                    line = bytes(self.buf[:nl])
+                    del self.buf[:nl + 1]
+                    scanned = 0
                     try:
                         msg = json.loads(line)
                         if not isinstance(msg, dict):
                             raise ValueError
-                    except ValueError:
+                    except (ValueError, RecursionError):  # deeply nested JSON: RecursionError
                         yield "garbled", None
                         return
                     yield "event", msg
+                scanned = len(self.buf)
                 timeout = deadline_fn() - time.monotonic()
                 if timeout <= 0:
                     yield "timeout", None
@@ -423,37 +444,50 @@ def run(request: dict, limits: Limits = Limits(), sandboxed: bool = True,
             step = ("startup", None)
             step_deadline = time.monotonic() + limits.startup_seconds
             outcome = "eof"
-            for kind, msg in att.events(lambda: min(step_deadline, notebook_deadline)):
-                if kind != "event":
-                    outcome = kind
-                    break
-                ev, i = msg.get("ev"), msg.get("i")
-                now = time.monotonic()
-                if ev == "done":
-                    outcome = "done"
-                    forbidden = [str(m)[:100] for m in msg.get("modules", [])][:20]
-                    break
-                if ev == "cell_start" and isinstance(i, int) and 0 <= i < len(cells):
-                    step, step_deadline = ("cell", i), now + limits.cell_seconds
-                elif ev == "cell_end" and step == ("cell", i):
-                    cell_res[cells[i]["name"]] = StepResult(bool(msg.get("ok")), str(msg.get("error", ""))[:500])
-                    if not msg.get("ok"):
-                        skip.add(cells[i]["name"])  # it would fail the same way on a restart
-                    step, step_deadline = ("between", None), now + limits.call_seconds
-                elif ev == "call_start" and isinstance(i, int) and 0 <= i < len(calls):
-                    step, step_deadline = ("call", i), now + limits.call_seconds
-                elif ev == "call_end" and step == ("call", i):
-                    call_res[i] = StepResult(bool(msg.get("ok")), str(msg.get("error", ""))[:500],
-                                             msg.get("value"), msg.get("args_after") or [],
-                                             [str(w)[:200] for w in (msg.get("warnings") or [])][:5])
-                    start_call = i + 1
-                    step, step_deadline = ("between", None), now + limits.call_seconds
-                else:
-                    outcome = "garbled"
-                    break
-            if outcome == "done":
-                att.reap(2)
-            rc, mem = att.kill()
+            last = (-1, -1)  # steps only move forward: a step is never started twice
+            try:
+                for kind, msg in att.events(lambda: min(step_deadline, notebook_deadline)):
+                    if kind != "event":
+                        outcome = kind
+                        break
+                    ev, i = msg.get("ev"), msg.get("i")
+                    now = time.monotonic()
+                    if ev == "done":
+                        outcome = "done"
+                        mods = msg.get("modules")
+                        forbidden = [safe_text(m, 100) for m in mods[:20]] if isinstance(mods, list) else []
+                        break
+                    # every message is checked: a malformed one (i a float, args_after not a
+                    # list, a step started twice, ...) must not raise here, nor move a deadline
+                    idle = step[0] in ("startup", "between")
+                    if type(i) is not int:
+                        outcome = "garbled"
+                        break
+                    if (ev == "cell_start" and idle and (0, i) > last and 0 <= i < len(cells)
+                            and cells[i]["name"] not in skip):
+                        step, step_deadline, last = ("cell", i), now + limits.cell_seconds, (0, i)
+                    elif ev == "cell_end" and step == ("cell", i):
+                        cell_res[cells[i]["name"]] = StepResult(bool(msg.get("ok")), safe_text(msg.get("error", ""), 500))
+                        if not msg.get("ok"):
+                            skip.add(cells[i]["name"])  # it would fail the same way on a restart
+                        step, step_deadline = ("between", None), now + limits.call_seconds
+                    elif ev == "call_start" and idle and (1, i) > last and start_call <= i < len(calls):
+                        step, step_deadline, last = ("call", i), now + limits.call_seconds, (1, i)
+                    elif (ev == "call_end" and step == ("call", i)
+                          and isinstance(msg.get("args_after") or [], list)
+                          and isinstance(msg.get("warnings") or [], list)):
+                        call_res[i] = StepResult(bool(msg.get("ok")), safe_text(msg.get("error", ""), 500),
+                                                 msg.get("value"), msg.get("args_after") or [],
+                                                 [safe_text(w, 200) for w in (msg.get("warnings") or [])[:5]])
+                        start_call = i + 1
+                        step, step_deadline = ("between", None), now + limits.call_seconds
+                    else:
+                        outcome = "garbled"
+                        break
+                if outcome in ("done", "eof"):  # let it exit: its exit status tells why it ended
+                    att.reap(2)
+            finally:  # whatever happens here, nothing the submission started survives
+                rc, mem = att.kill()
             cpu += att.cpu
             if outcome == "done":
                 break

@@ -24,13 +24,22 @@ ALLOWED_DTYPES = frozenset(
 )
 MAX_ELEMENTS = 5_000_000
 MAX_DEPTH = 8
+MAX_BYTES = 56 * 2**20  # one encoded value in all: a MAX_ELEMENTS float64 array fits, and
+# the message carrying it stays under what the grader reads (sandbox.MAX_MESSAGE, 64 MiB)
+
+
+def safe_text(x, limit: int) -> str:
+    """Text from the sandbox, made safe to print and write: no lone surrogates (they
+    make every UTF-8 write of the report raise) and no terminal control characters."""
+    s = str(x)[:limit].encode("utf-8", "replace").decode("utf-8")
+    return "".join(c if c.isprintable() or c in "\n\t" else "\ufffd" for c in s)
 
 
 class Unsupported:
     """A value the sandbox could not encode (shown as its type name only)."""
 
     def __init__(self, type_name: str):
-        self.type_name = str(type_name)[:80]
+        self.type_name = safe_text(type_name, 80)
 
     def __repr__(self) -> str:
         return f"<unsupported {self.type_name}>"
@@ -46,11 +55,25 @@ class WireError(ValueError):
 
 
 # ---------------------------------------------------------------- encode (sandbox side)
-def encode(x, depth: int = 0):
-    """Encode ``x`` into JSON-compatible data; unknown types become a type tag."""
+class _TooLarge(Exception):
+    pass
+
+
+def encode(x, depth: int = 0, _budget: list | None = None):
+    """Encode ``x`` into JSON-compatible data; unknown types become a type tag. A value
+    whose encoding would exceed ``MAX_BYTES`` becomes a single tag: sent whole, it would
+    be more than the grader reads (e.g. a long list of large arrays)."""
+    if _budget is None:
+        try:
+            return encode(x, depth, [MAX_BYTES])
+        except _TooLarge:
+            return {"__unsupported__": f"{type(x).__name__} too large to send (over {MAX_BYTES // 2**20} MiB)"[:100]}
+    t = type(x)
+    _budget[0] -= 32 + (6 * min(len(x), 200) if t is str else 0)  # about its JSON size
+    if _budget[0] < 0:
+        raise _TooLarge
     if depth > MAX_DEPTH:
         return {"__unsupported__": "too deeply nested"}
-    t = type(x)
     if x is None or t is bool or t is str:
         return x if t is not str else {"__str__": x[:200]}
     if t is int:
@@ -63,13 +86,16 @@ def encode(x, depth: int = 0):
         arr = np.asarray(x).view(np.ndarray)  # drop subclasses (np.matrix, custom)
         if arr.dtype.name not in ALLOWED_DTYPES or arr.size > MAX_ELEMENTS:
             return {"__unsupported__": f"ndarray of dtype {arr.dtype} and size {arr.size}"}
+        _budget[0] -= 4 * ((arr.nbytes + 2) // 3)  # its base64 text
+        if _budget[0] < 0:
+            raise _TooLarge
         arr = arr.copy(order="C")  # (np.ascontiguousarray would turn 0-d into 1-d)
         return {"__ndarray__": base64.b64encode(arr.tobytes()).decode("ascii"),
                 "dtype": arr.dtype.name, "shape": list(arr.shape)}
     if t is tuple or t is list:
-        items = [encode(v, depth + 1) for v in x[:10_000]]
+        items = [encode(v, depth + 1, _budget) for v in x[:10_000]]
         return {"__tuple__": items} if t is tuple else {"__list__": items}
-    return {"__unsupported__": f"{t.__module__}.{t.__qualname__}"}
+    return {"__unsupported__": f"{t.__module__}.{t.__qualname__}"[:100]}
 
 
 def _enc_float(v: float):
