@@ -226,6 +226,10 @@ def _site_dirs() -> list[Path]:
 def bwrap_command(harness_dir: Path, limits: Limits, hide: tuple[str, ...], fd: int) -> list[str]:
     cmd = ["bwrap", "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
            "--hostname", "sandbox", "--die-with-parent", "--new-session",
+           # the writable tmpfs mounts come first: the read-only binds below (the
+           # Python installation may live under /tmp) must stay on top of them
+           "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
+           "--size", str(limits.tmpfs_bytes), "--tmpfs", "/submission",
            "--ro-bind", "/usr", "/usr"]
     for d in ("/bin", "/lib", "/lib64", "/lib32", "/sbin"):
         if os.path.exists(d):
@@ -241,8 +245,6 @@ def bwrap_command(harness_dir: Path, limits: Limits, hide: tuple[str, ...], fd: 
                 if target.exists():
                     cmd += ["--tmpfs", str(target)]
     cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
-            "--size", str(limits.tmpfs_bytes), "--tmpfs", "/submission",
             "--ro-bind", str(harness_dir), "/grader",
             # the root (a tmpfs of bwrap's, holding the mount points) read-only: without it,
             # /root, /work, ... were writable, outside the size limits of /tmp and /submission
