@@ -245,6 +245,8 @@ def bwrap_command(harness_dir: Path, limits: Limits, hide: tuple[str, ...], fd: 
                 if target.exists():
                     cmd += ["--tmpfs", str(target)]
     cmd += ["--proc", "/proc", "--dev", "/dev",
+            # bwrap's /dev is a tmpfs without a size limit, and /dev/shm in it is writable
+            "--size", str(limits.tmpfs_bytes), "--tmpfs", "/dev/shm",
             "--ro-bind", str(harness_dir), "/grader",
             # the root (a tmpfs of bwrap's, holding the mount points) read-only: without it,
             # /root, /work, ... were writable, outside the size limits of /tmp and /submission
@@ -257,7 +259,8 @@ def bwrap_command(harness_dir: Path, limits: Limits, hide: tuple[str, ...], fd: 
     for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # see the machine notes
         if var in os.environ:
             cmd += ["--setenv", var, os.environ[var]]
-    cmd += [sys.executable, "-I", "-B", "/grader/harness.py", str(fd)]
+    # absolute and normalized: a relative path (../.venv/bin/python) does not exist in the sandbox
+    cmd += [os.path.abspath(sys.executable), "-I", "-B", "/grader/harness.py", str(fd)]
     return cmd
 
 
