@@ -112,7 +112,33 @@ def probe_call(fn, args, kwargs, ns):
             "warnings": [f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught[:5]]}
 
 
-PROBES = {"call": probe_call}
+def probe_call_twice(fn, args, kwargs, ns):
+    """Call ``fn`` twice: on the arguments, then on deep copies of them taken
+    before the first call (a copied ``Generator`` is in the same state). A
+    function that depends only on its arguments returns the same value twice;
+    one that draws from NumPy's global random state does not. Reports
+    ``(first, second)``, the warnings of both calls and the array arguments
+    after the first call."""
+    import copy
+
+    args2, kwargs2 = copy.deepcopy(args), copy.deepcopy(kwargs)
+    caught = []
+    values = []
+    for a, k in ((args, kwargs), (args2, kwargs2)):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            old = np.seterr(all="warn", under="ignore")
+            try:
+                values.append(fn(*a, **k))
+            finally:
+                np.seterr(**old)
+        caught += w
+    after = [a if isinstance(a, (np.ndarray, list, tuple)) else None for a in args]
+    return {"value": wire.encode(tuple(values)), "args_after": [wire.encode(a) for a in after],
+            "warnings": [f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught[:5]]}
+
+
+PROBES = {"call": probe_call, "call_twice": probe_call_twice}
 
 
 class Forbidden:

@@ -1,0 +1,4 @@
+# task: accuracy
+# expect: less
+def accuracy(y_pred, y_true):
+    return 100.0 * np.mean(y_pred == y_true)

@@ -1,0 +1,9 @@
+# task: predict
+# expect: less
+# Takes the argmax over the samples instead of over the classes.
+def predict(X, params):
+    H = X
+    for W, b in params[:-1]:
+        H = np.maximum(H @ W + b, 0.0)
+    W, b = params[-1]
+    return np.argmax(H @ W + b, axis=0)
