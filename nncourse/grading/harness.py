@@ -86,6 +86,29 @@ CALLABLES = {
 }
 
 
+# Scalar functions of an array of any shape, for numerical gradients (ch03_loss_gd).
+def _quadratic_form(x):
+    """1/2 v^T A v, v = x flattened, with the fixed A[i, j] = cos(i + 2 j) + 2 [i == j]."""
+    v = np.ravel(x)
+    k = np.arange(v.size, dtype=np.float64)
+    A = np.cos(k[:, None] + 2.0 * k[None, :]) + 2.0 * np.eye(v.size)
+    return float(0.5 * (v @ A @ v))
+
+
+def _logsumexp_all(x):
+    v = np.ravel(x)
+    m = np.max(v)
+    return float(m + np.log(np.sum(np.exp(v - m))))
+
+
+CALLABLES.update({
+    "sum_sin": lambda x: float(np.sum(np.sin(x))),
+    "sum_cubes": lambda x: float(np.sum(np.asarray(x) ** 3)),
+    "quadratic_form": _quadratic_form,
+    "logsumexp_all": _logsumexp_all,
+})
+
+
 def decode_arg(d, ns):
     if isinstance(d, dict) and set(d) == {"__rng__"} and type(d["__rng__"]) is int:
         return np.random.default_rng(d["__rng__"])
