@@ -199,9 +199,13 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
             try:
                 got = wire.decode(step.value)
                 after = [wire.decode(a) for a in step.args_after]
-                msg = c.judge(got, after, step.warnings)
             except wire.WireError as e:
                 msg = f"returned a value the grader cannot read ({e})"
+            else:
+                try:
+                    msg = c.judge(got, after, step.warnings)
+                except Exception as e:  # noqa: BLE001 - an odd value must fail this check, not the grader
+                    msg = f"returned a value the check cannot compare ({type(e).__name__})"
         tr.checks.append(CheckResult(c.label, c.hidden, msg is None, msg or ""))
     for tr in res.tasks.values():
         mine = [c for c in cases if c.task == tr.task]
