@@ -1,0 +1,6 @@
+# kind: a notebook file of valid JSON nested 200 000 deep (json.loads raises RecursionError, not ValueError)
+# expect: 0 for everything; the batch goes on
+# max: all=0
+# tamper: deep-json
+# never: grader error
+# xfail: feedback: reported: notebook.load_json_notebook lets RecursionError through (only ValueError is caught): the student sees "grader error: RecursionError" and a 0 / 0 report
