@@ -1,0 +1,124 @@
+"""nncourse.training: the shared PyTorch training loop of chapters 5-9."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from nncourse.training import History, LivePlot, evaluate, fit, loss_and_accuracy, train_one_epoch
+
+
+def _data(n=50, d=4, c=3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, d, generator=g)
+    y = torch.randint(0, c, (n,), generator=g)
+    return X, y
+
+
+def _model(d=4, c=3, seed=0, dropout=0.0):
+    torch.manual_seed(seed)
+    return torch.nn.Sequential(torch.nn.Linear(d, 8), torch.nn.ReLU(), torch.nn.Dropout(dropout),
+                               torch.nn.Linear(8, c))
+
+
+def test_train_one_epoch_weights_batches_by_size():
+    X, y = _data(n=50)
+    model = _model()
+    loss_fn = torch.nn.CrossEntropyLoss()
+    with torch.no_grad():
+        expected = loss_fn(model(X), y).item()
+    # lr = 0: the weights never change, so the epoch's mean loss is the full-data loss,
+    # although the last batch (50 = 3 * 16 + 2) is much smaller than the others
+    opt = torch.optim.SGD(model.parameters(), lr=0.0)
+    got = train_one_epoch(model, DataLoader(TensorDataset(X, y), batch_size=16), opt, loss_fn)
+    assert got == pytest.approx(expected, rel=1e-6)
+    assert model.training
+
+
+def test_train_one_epoch_updates_and_zeroes_gradients():
+    X, y = _data()
+    model = _model()
+    before = [p.detach().clone() for p in model.parameters()]
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    loader = DataLoader(TensorDataset(X, y), batch_size=10)
+    train_one_epoch(model, loader, opt, torch.nn.CrossEntropyLoss())
+    assert any(not torch.equal(a, p) for a, p in zip(before, model.parameters()))
+    # one batch's gradient only: zero_grad ran before every backward
+    model.zero_grad()
+    x0, y0 = next(iter(loader))
+    torch.nn.CrossEntropyLoss()(model(x0), y0).backward()
+    g_single = [p.grad.clone() for p in model.parameters()]
+    opt = torch.optim.SGD(model.parameters(), lr=0.0)
+    train_one_epoch(model, DataLoader(TensorDataset(x0, y0), batch_size=10), opt,
+                    torch.nn.CrossEntropyLoss())
+    for a, p in zip(g_single, model.parameters()):
+        torch.testing.assert_close(p.grad, a)
+
+
+def test_evaluate_is_accuracy_in_eval_mode_without_grad():
+    X, y = _data(n=40)
+    model = _model(dropout=0.5)
+    model.train()
+    loader = DataLoader(TensorDataset(X, y), batch_size=7)
+    acc = evaluate(model, loader)
+    assert not model.training
+    with torch.no_grad():
+        expected = (model(X).argmax(1) == y).float().mean().item()
+    assert acc == pytest.approx(expected)
+    assert evaluate(model, loader) == acc            # dropout is off: deterministic
+    assert all(p.grad is None for p in model.parameters())
+    loss, acc2 = loss_and_accuracy(model, loader, torch.nn.CrossEntropyLoss())
+    assert acc2 == pytest.approx(acc)
+    with torch.no_grad():
+        assert loss == pytest.approx(torch.nn.CrossEntropyLoss()(model(X), y).item(), rel=1e-6)
+
+
+def test_fit_learns_and_records_history():
+    X, _ = _data(n=64)
+    y = X[:, :3].argmax(dim=1)                   # a learnable rule
+    model = _model()
+    opt = torch.optim.Adam(model.parameters(), lr=0.05)
+    loader = DataLoader(TensorDataset(X, y), batch_size=16, shuffle=True,
+                        generator=torch.Generator().manual_seed(0))
+    hist = fit(model, loader, opt, torch.nn.CrossEntropyLoss(), epochs=30,
+               val_loader=DataLoader(TensorDataset(X, y), batch_size=64), progress=False)
+    assert len(hist.train_loss) == len(hist.val_loss) == len(hist.val_acc) == 30
+    assert hist.train_loss[-1] < 0.5 * hist.train_loss[0]
+    assert hist.val_acc[-1] > 0.7
+    assert hist.best_epoch == 1 + min(range(30), key=hist.val_loss.__getitem__)
+
+
+def test_fit_early_stopping_restores_the_best_weights():
+    X, y = _data(n=30)
+    Xv, yv = _data(n=30, seed=1)           # unrelated labels: validation loss soon rises
+    model = _model()
+    opt = torch.optim.Adam(model.parameters(), lr=0.05)
+    val = DataLoader(TensorDataset(Xv, yv), batch_size=30)
+    hist = fit(model, DataLoader(TensorDataset(X, y), batch_size=10), opt,
+               torch.nn.CrossEntropyLoss(), epochs=200, val_loader=val, patience=3,
+               restore_best=True, progress=False)
+    assert hist.stopped_early
+    assert len(hist.train_loss) == hist.best_epoch + 3
+    loss, _ = loss_and_accuracy(model, val, torch.nn.CrossEntropyLoss())
+    assert loss == pytest.approx(min(hist.val_loss), rel=1e-6)
+
+
+def test_fit_rejects_early_stopping_without_validation():
+    X, y = _data()
+    model = _model()
+    with pytest.raises(ValueError):
+        fit(model, DataLoader(TensorDataset(X, y)), torch.optim.SGD(model.parameters(), lr=0.1),
+            torch.nn.CrossEntropyLoss(), epochs=2, patience=1, progress=False)
+
+
+def test_live_plot_draws_the_history():
+    hist = History(train_loss=[1.0, 0.5, 0.3], val_loss=[1.1, 0.7, 0.6], val_acc=[0.5, 0.7, 0.8])
+    plot = LivePlot(title="t", max_epochs=5)
+    plot.update(hist)                                 # no IPython: draws, displays nothing
+    plot.update(hist)                                 # redraws instead of adding lines
+    assert len(plot.ax_loss.lines) == 2 and len(plot.ax_acc.lines) == 1
+    assert list(plot.ax_acc.lines[0].get_ydata()) == [0.5, 0.7, 0.8]
+    assert plot.ax_loss.get_xlim() == (0.5, 5.5)
