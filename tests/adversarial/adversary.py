@@ -582,8 +582,9 @@ def table(result: dict) -> str:
         if not sec and run["rc"] != 0:
             last = [ln for ln in run["output"].splitlines() if ln.startswith("error:")]
             seen = [f"(the whole grade command stopped: {(last or ['?'])[-1][:160]})"]
-        text = "; ".join(seen[:4]) or "(every check passed)"
-        rows.append(f"| {a.name}: {a.kind} | {score} | {text[:400]} |".replace("\n", " "))
+        text = ("; ".join(seen[:4]) or "(every check passed)")[:400]
+        cells = (f"{a.name}: {a.kind}", score, text)
+        rows.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return "\n".join(rows) + "\n"
 
 
