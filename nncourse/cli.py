@@ -63,15 +63,18 @@ def cmd_grade(a) -> int:
     if a.no_sandbox:
         print("WARNING: --no-sandbox: student code runs unisolated, with your permissions.", file=sys.stderr)
     t0 = time.monotonic()
+    found, refused = grader.find_submissions(folder, a.assignment)
+    for r in refused:
+        print(f"  refused {r}")
     try:
         results = grader.grade_class(a.assignment, folder, workers=a.workers, sandboxed=not a.no_sandbox,
+                                     found=found,
                                      progress=lambda r: print(f"  graded {r.student}: {r.score:g}/{r.max_score:g}",
                                                               flush=True))
     except sandbox.SandboxUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    subs = {s: (p.parent if p else None) for s, p, _ in grader.find_submissions(folder, a.assignment)}
-    gradebook.save(results, a.assignment, a.db_url, submitted=subs, autograded_dir=Path(a.autograded_dir))
+    gradebook.save(results, a.assignment, a.db_url, autograded_dir=Path(a.autograded_dir))
     for r in sorted(results, key=lambda r: r.student):
         if r.messages:
             print(f"  {r.student}: " + "; ".join(r.messages))

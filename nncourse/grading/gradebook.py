@@ -39,27 +39,16 @@ def register_assignment(gb, assignment: str, db_url: str) -> None:
     SaveCells().preprocess(nb, {"nbgrader": {"db_url": db_url, "assignment": assignment, "notebook": assignment}})
 
 
-def _timestamp(folder: Path | None) -> str | None:
-    if folder is None:
-        return None
-    f = folder / "timestamp.txt"
-    try:
-        return f.read_text().strip()[:64] or None
-    except OSError:
-        return None
-
-
 def save(results: list[SubmissionResult], assignment: str, db_url: str = DEFAULT_DB,
-         submitted: dict[str, Path] | None = None, autograded_dir: Path = AUTOGRADED) -> None:
+         autograded_dir: Path = AUTOGRADED) -> None:
     """Write every result to the gradebook and its graded notebook to ``autograded_dir``."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    submitted = submitted or {}
     with Gradebook(db_url) as gb:
         register_assignment(gb, assignment, db_url)
         for r in results:
             gb.update_or_create_student(r.student)
-            ts = _timestamp(submitted.get(r.student))
+            ts = r.timestamp  # validated when the submission was found
             try:
                 sub = gb.find_submission(assignment, r.student)
                 if ts:

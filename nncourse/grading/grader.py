@@ -79,6 +79,7 @@ class SubmissionResult:
     graded_nb: dict | None = None
     wall_seconds: float = 0.0
     cpu_seconds: float = 0.0
+    timestamp: str | None = None
 
     @property
     def score(self) -> float:
@@ -186,6 +187,8 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
     res.wall_seconds = run.wall_seconds if run else 0.0
     res.cpu_seconds = run.cpu_seconds if run else 0.0
     if run and run.forbidden_modules:
+        # the real modules are not in the sandbox (an import yields nothing usable), and
+        # answers that name them are not credited (static check): report, nothing more
         res.messages.append(f"imported forbidden modules: {', '.join(run.forbidden_modules)}")
     # judge, here
     for c, step in zip(cases, run.calls if run else []):
@@ -220,42 +223,89 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
 
 
 # ---------------------------------------------------------------- a class
-def find_submissions(folder: Path, assignment: str) -> list[tuple[str, Path | None, list[str]]]:
+@dataclass
+class Submission:
+    """One student's entry in a submissions folder (nothing in it is trusted)."""
+
+    student: str
+    notebook: Path | None            # the file to grade, or None (messages say why)
+    timestamp: str | None = None     # from timestamp.txt, only if it parses as a date
+    messages: list[str] = field(default_factory=list)
+
+
+def _regular(p: Path) -> bool:
+    """A regular file that is not a symbolic link (a link could point anywhere)."""
+    return p.is_file() and not p.is_symlink()
+
+
+def read_timestamp(adir: Path) -> tuple[str | None, str | None]:
+    """``timestamp.txt`` of a submission if it is a valid date: (timestamp, problem)."""
+    from nbgrader.utils import parse_utc
+
+    f = adir / "timestamp.txt"
+    if not f.exists() and not f.is_symlink():
+        return None, None
+    if not _regular(f) or f.stat().st_size > 200:
+        return None, "timestamp.txt is not a small regular file: ignored"
+    try:
+        text = f.read_text(errors="strict").strip()
+        parse_utc(text)
+    except Exception:  # noqa: BLE001 - any unparsable content
+        return None, "timestamp.txt does not hold a date: ignored"
+    return text, None
+
+
+def find_submissions(folder: Path, assignment: str) -> tuple[list[Submission], list[str]]:
     """``folder/<student>/<assignment>/<assignment>.ipynb`` for every student.
 
-    Returns (student, notebook or None, messages). A renamed notebook is used
-    when it is the only one; otherwise the student gets a message and zero.
+    Returns (submissions, refused folders). A folder whose name is not a valid
+    student id is refused (never graded nor saved). Symbolic links are never
+    followed. A renamed notebook is used when it is the only one; otherwise
+    the student gets a message and zero.
     """
-    out = []
-    for sdir in sorted(p for p in folder.iterdir() if p.is_dir()):
-        student = sdir.name
-        if not STUDENT_ID.match(student):
-            out.append((student, None, [f"invalid student folder name {student!r}: not graded"]))
+    subs: list[Submission] = []
+    refused: list[str] = []
+    for sdir in sorted(Path(folder).iterdir()):
+        name = sdir.name
+        if sdir.is_symlink() or not sdir.is_dir():
+            if sdir.is_symlink():
+                refused.append(f"{ascii(name)}: a symbolic link, not graded")
+            continue
+        if not STUDENT_ID.match(name):
+            refused.append(f"{ascii(name)}: not a valid student id (letters, digits and _.@+-), not graded")
             continue
         adir = sdir / assignment
         want = adir / f"{assignment}.ipynb"
-        if want.is_file():
-            out.append((student, want, []))
+        if adir.is_symlink():
+            subs.append(Submission(name, None, messages=["the assignment folder is a symbolic link: nothing graded"]))
             continue
-        others = sorted(p for p in adir.glob("*.ipynb") if p.is_file()) if adir.is_dir() else []
-        if len(others) == 1:
-            out.append((student, others[0], [f"the notebook was renamed to {others[0].name!r}; "
-                                             f"graded it as {want.name!r}"]))
-        elif others:
-            out.append((student, None, [f"no {want.name} but several notebooks "
-                                        f"({', '.join(p.name for p in others)}): nothing graded"]))
-        elif adir.is_dir() or sdir.joinpath(assignment).exists():
-            out.append((student, None, [f"no {want.name} in the submission: nothing graded"]))
-    return out
+        ts, problem = read_timestamp(adir) if adir.is_dir() else (None, None)
+        sub = Submission(name, None, ts, [problem] if problem else [])
+        subs.append(sub)
+        if want.is_symlink():
+            sub.messages.append(f"{want.name} is a symbolic link: nothing graded")
+        elif _regular(want):
+            sub.notebook = want
+        else:
+            others = sorted(p for p in adir.glob("*.ipynb") if _regular(p)) if adir.is_dir() else []
+            if len(others) == 1:
+                sub.notebook = others[0]
+                sub.messages.append(f"the notebook was renamed to {others[0].name!r}; graded it as {want.name!r}")
+            elif others:
+                sub.messages.append(f"no {want.name} but several notebooks "
+                                    f"({', '.join(p.name for p in others)}): nothing graded")
+            else:
+                sub.messages.append(f"no {want.name} in the submission: nothing graded")
+    return subs, refused
 
 
 def grade_class(assignment: str, folder: Path, *, workers: int | None = None, sandboxed: bool = True,
-                progress=None) -> list[SubmissionResult]:
+                progress=None, found: list[Submission] | None = None) -> list[SubmissionResult]:
     """Grade every submission of ``assignment`` under ``folder`` in parallel."""
     spec = checks_mod.load(assignment)
     if sandboxed and (problem := sandbox.bwrap_problem()):
         raise sandbox.SandboxUnavailable(f"refusing to run student code: {problem}. {sandbox.INSTALL_HINT}")
-    subs = find_submissions(Path(folder), assignment)
+    subs = found if found is not None else find_submissions(Path(folder), assignment)[0]
     key = grader_key()
     try:
         import torch
@@ -263,12 +313,14 @@ def grade_class(assignment: str, folder: Path, *, workers: int | None = None, sa
     except ImportError:
         pass
 
-    def one(item):
-        student, path, msgs = item
+    def one(sub: Submission):
         try:
-            r = grade_notebook(path, spec, student, sandboxed=sandboxed, key=key, pre_messages=tuple(msgs))
+            r = grade_notebook(sub.notebook, spec, sub.student, sandboxed=sandboxed, key=key,
+                               pre_messages=tuple(sub.messages))
         except Exception as e:  # noqa: BLE001 - a bug of ours must not stop the class
-            r = SubmissionResult(student, assignment, messages=[*msgs, f"grader error: {type(e).__name__}: {e}"])
+            r = SubmissionResult(sub.student, assignment,
+                                 messages=[*sub.messages, f"grader error: {type(e).__name__}: {e}"])
+        r.timestamp = sub.timestamp
         if progress:
             progress(r)
         return r

@@ -34,6 +34,8 @@ def load_json_notebook(path: Path) -> tuple[dict | None, str | None]:
         nb = json.loads(path.read_bytes())
     except (OSError, UnicodeDecodeError, ValueError) as e:
         return None, f"{path.name} is not a valid notebook (invalid JSON: {str(e)[:120]})"
+    except RecursionError:
+        return None, f"{path.name} is not a valid notebook (JSON nested too deeply)"
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return None, f"{path.name} is not a valid notebook (no list of cells)"
     return nb, None

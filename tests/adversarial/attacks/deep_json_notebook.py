@@ -3,4 +3,3 @@
 # max: all=0
 # tamper: deep-json
 # never: grader error
-# xfail: feedback: reported: notebook.load_json_notebook lets RecursionError through (only ValueError is caught): the student sees "grader error: RecursionError" and a 0 / 0 report

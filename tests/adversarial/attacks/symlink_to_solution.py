@@ -2,4 +2,3 @@
 # expect: 0 for everything: a submission must not make the grader read files outside the submissions folder
 # max: all=0
 # tamper: symlink @@REPO@@/solutions/ch01_neuron/ch01_neuron.ipynb
-# xfail: reported: grader.find_submissions / notebook.load_json_notebook follow symbolic links out of the submissions folder (the reference solution scores 8/8)
