@@ -1,0 +1,21 @@
+# task: mlp_loss_and_grads
+# expect: less
+# Forgets the ReLU in the backward pass (the chapter's gradient-check example).
+def mlp_loss_and_grads(X, y, params):
+    N = X.shape[0]
+    inputs, A = [], X
+    for i, (W, b) in enumerate(params):
+        inputs.append(A)
+        Z = A @ W + b
+        A = np.maximum(Z, 0.0) if i < len(params) - 1 else Z
+    E = np.exp(A - A.max(axis=1, keepdims=True))
+    P = E / E.sum(axis=1, keepdims=True)
+    loss = float(-np.log(P[np.arange(N), y]).mean())
+    dZ = P.copy()
+    dZ[np.arange(N), y] -= 1.0
+    dZ /= N
+    grads = []
+    for i in reversed(range(len(params))):
+        grads.insert(0, (inputs[i].T @ dZ, dZ.sum(axis=0)))
+        dZ = dZ @ params[i][0].T
+    return loss, grads
