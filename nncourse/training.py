@@ -8,7 +8,8 @@ them instead of copying them.
 - ``evaluate(model, loader)``                             accuracy, in eval mode, no gradients
 - ``loss_and_accuracy(model, loader, loss_fn)``            both, for validation curves
 - ``fit(model, train_loader, optimizer, loss_fn, epochs, val_loader=...)``
-  epochs with a tqdm progress bar, a ``History``, optional early stopping
+  epochs with a tqdm progress bar, a ``History``, optional early stopping, an optional
+  time budget (``max_seconds``) and learning-rate scheduler (stepped once per epoch)
 - ``LivePlot``                                             loss and accuracy curves that redraw
   in place in Jupyter at the end of every epoch
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import math
+from time import perf_counter as _clock
 from dataclasses import dataclass, field
 
 import torch
@@ -83,22 +85,29 @@ class History:
     val_acc: list[float] = field(default_factory=list)
     best_epoch: int | None = None     # 1-based epoch of the lowest validation loss
     stopped_early: bool = False
+    seconds: float = 0.0              # wall-clock seconds of fit's epochs (with validation)
+    stopped_by_time: bool = False     # max_seconds ended the training
 
 
 def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, loss_fn,
         epochs: int, val_loader=None, patience: int | None = None, restore_best: bool = False,
         progress: bool = True, plot: "LivePlot | None" = None, desc: str = "epochs",
-        device=None) -> History:
+        device=None, max_seconds: float | None = None, scheduler=None) -> History:
     """Train for up to ``epochs`` epochs; return a :class:`History`.
 
     With a ``val_loader`` every epoch ends with the validation loss and
     accuracy. ``patience``: stop once the validation loss has not improved for
     that many epochs (early stopping). ``restore_best``: load the weights of
     the best validation epoch at the end. ``plot``: a :class:`LivePlot` to
-    update after every epoch.
+    update after every epoch. ``max_seconds``: a time budget; no epoch is
+    started that would, at the mean pace of the epochs so far, end after it
+    (the first epoch always runs). ``scheduler``: a learning-rate scheduler
+    whose ``step()`` is called at the end of every epoch.
     """
     if epochs < 0:
         raise ValueError(f"epochs must be >= 0, got {epochs}")
+    if max_seconds is not None and max_seconds <= 0:
+        raise ValueError(f"max_seconds must be > 0, got {max_seconds}")
     if (patience is not None or restore_best) and val_loader is None:
         raise ValueError("early stopping and restore_best need a val_loader")
     from tqdm.auto import tqdm
@@ -106,7 +115,13 @@ def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, 
     history = History()
     best_loss, best_state, waited = math.inf, None, 0
     bar = tqdm(range(epochs), desc=desc, disable=not progress)
+    start = _clock()
     for epoch in bar:
+        if max_seconds is not None and epoch > 0:
+            elapsed = _clock() - start
+            if elapsed * (epoch + 1) / epoch > max_seconds:
+                history.stopped_by_time = True
+                break
         history.train_loss.append(train_one_epoch(model, train_loader, optimizer, loss_fn, device))
         postfix = {"train loss": f"{history.train_loss[-1]:.4f}"}
         if val_loader is not None:
@@ -120,6 +135,9 @@ def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, 
                     best_state = copy.deepcopy(model.state_dict())
             else:
                 waited += 1
+        if scheduler is not None:
+            scheduler.step()
+        history.seconds = _clock() - start
         bar.set_postfix(postfix)
         if plot is not None:
             plot.update(history)

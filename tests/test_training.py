@@ -122,3 +122,35 @@ def test_live_plot_draws_the_history():
     assert len(plot.ax_loss.lines) == 2 and len(plot.ax_acc.lines) == 1
     assert list(plot.ax_acc.lines[0].get_ydata()) == [0.5, 0.7, 0.8]
     assert plot.ax_loss.get_xlim() == (0.5, 5.5)
+
+
+def test_fit_stops_within_the_time_budget(monkeypatch):
+    import nncourse.training as training
+    clock = iter(range(0, 1000, 10))                 # every clock reading: 10 s later
+    monkeypatch.setattr(training, "_clock", lambda: float(next(clock)))
+    X, y = _data()
+    model = _model()
+    hist = fit(model, DataLoader(TensorDataset(X, y), batch_size=25),
+               torch.optim.SGD(model.parameters(), lr=0.1), torch.nn.CrossEntropyLoss(),
+               epochs=50, progress=False, max_seconds=45)
+    # start 0; epoch 1 ends at 10; check at 20 (2 epochs at that pace: 40 <= 45), epoch 2
+    # ends at 30; check at 40 (3 epochs at that pace: 60 > 45): stop after 2 epochs
+    assert hist.stopped_by_time and not hist.stopped_early
+    assert len(hist.train_loss) == 2
+    assert hist.seconds == 30
+
+
+def test_fit_time_budget_and_scheduler():
+    X, y = _data()
+    model = _model()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    hist = fit(model, DataLoader(TensorDataset(X, y), batch_size=25), opt,
+               torch.nn.CrossEntropyLoss(), epochs=3, progress=False, max_seconds=1e6,
+               scheduler=sched)
+    assert len(hist.train_loss) == 3 and not hist.stopped_by_time
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5 ** 3)
+    assert hist.seconds > 0
+    with pytest.raises(ValueError):
+        fit(model, DataLoader(TensorDataset(X, y)), opt, torch.nn.CrossEntropyLoss(),
+            epochs=1, progress=False, max_seconds=0)
