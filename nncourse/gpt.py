@@ -1,0 +1,258 @@
+"""A small GPT: a decoder-only transformer language model, written for reading.
+
+Chapter 8 builds it piece by piece and trains it on Shakespeare; chapter 9
+reuses it for GPU benchmarks, so nothing here assumes a device or a size.
+
+- ``CharVocab(text)``               a character vocabulary: ``encode(str) -> list[int]``,
+  ``encode_array(str) -> np.ndarray`` (fast, for whole books),
+  ``decode(ids) -> str``
+- ``get_batch(data, batch_size, block_size, generator=None)``  random windows of a 1-D
+  token tensor: inputs ``(B, T)`` and the targets shifted by one
+- ``sinusoidal_positions(T, d)``    the fixed positional encodings of "Attention is all you
+  need" as a ``(T, d)`` tensor
+- ``CausalSelfAttention``           multi-head self-attention in which position t sees
+  positions 0..t only
+- ``MLP``                           Linear(d, 4d) -> GELU -> Linear(4d, d)
+- ``TransformerBlock(d_model, n_heads, d_ff, dropout=0.0)``  pre-LayerNorm block:
+  ``x + attn(ln1(x))``, then ``x + mlp(ln2(x))``
+- ``GPT(vocab_size, block_size, ...)``  token + positional embeddings, ``n_layer`` blocks,
+  a final LayerNorm and a linear head; ``forward(idx, targets=None) -> (logits, loss)``;
+  ``generate(idx, max_new_tokens, temperature=1.0, generator=None)``
+- ``gpt_num_parameters(...)``       the parameter count of a ``GPT``, from the formula
+
+Shapes in comments: B batch, T time (positions), C channels (``d_model``),
+H heads, D = C / H the width of one head, V the vocabulary size.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class CharVocab:
+    """Map each distinct character of ``text`` to an integer, in sorted order."""
+
+    def __init__(self, text: str):
+        self.chars = sorted(set(text))
+        self.stoi = {c: i for i, c in enumerate(self.chars)}
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def encode(self, s: str) -> list[int]:
+        return [self.stoi[c] for c in s]
+
+    def encode_array(self, s: str) -> np.ndarray:
+        """``encode`` for long texts, vectorised: an int64 array (a few ms per million characters)."""
+        codes = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
+        table = np.array([ord(c) for c in self.chars], dtype=np.uint32)   # sorted
+        ids = np.minimum(np.searchsorted(table, codes), len(table) - 1)
+        if (table[ids] != codes).any():
+            raise KeyError("the text contains characters outside the vocabulary")
+        return ids.astype(np.int64)
+
+    def decode(self, ids) -> str:
+        return "".join(self.chars[int(i)] for i in ids)
+
+
+def get_batch(data: torch.Tensor, batch_size: int, block_size: int,
+              generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """``batch_size`` random windows of ``data`` (1-D token ids): ``x (B, T)``, ``y (B, T)``.
+
+    ``y[b, t] = x[b, t + 1]``: at every position the target is the next token.
+    Start positions are drawn with ``generator`` (on CPU).
+    """
+    starts = torch.randint(0, len(data) - block_size, (batch_size,), generator=generator)
+    offsets = torch.arange(block_size + 1)
+    windows = data[(starts[:, None] + offsets).to(data.device)]        # (B, T + 1)
+    return windows[:, :-1], windows[:, 1:]
+
+
+def sinusoidal_positions(T: int, d: int) -> torch.Tensor:
+    """``PE[t, 2i] = sin(t / 10000**(2i/d))``, ``PE[t, 2i+1] = cos(...)``; ``d`` even; float32."""
+    if d % 2:
+        raise ValueError(f"d must be even, got {d}")
+    t = torch.arange(T, dtype=torch.float64)[:, None]                # (T, 1)
+    freq = 10000.0 ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)  # (d/2,)
+    pe = torch.zeros(T, d, dtype=torch.float64)
+    pe[:, 0::2] = torch.sin(t * freq)
+    pe[:, 1::2] = torch.cos(t * freq)
+    return pe.float()
+
+
+class CausalSelfAttention(nn.Module):
+    """Multi-head self-attention with a causal mask.
+
+    One linear layer computes queries, keys and values for all heads at once;
+    head h uses channels ``h*D:(h+1)*D`` of each. Set ``keep_weights = True``
+    to compute the attention weights explicitly and keep them in
+    ``self.weights`` ``(B, H, T, T)`` (for plots); otherwise PyTorch's fused
+    ``scaled_dot_product_attention`` does the work.
+    """
+
+    def __init__(self, d_model: int, n_heads: int, dropout: float = 0.0, bias: bool = True):
+        super().__init__()
+        if d_model % n_heads:
+            raise ValueError(f"d_model ({d_model}) must be a multiple of n_heads ({n_heads})")
+        self.n_heads = n_heads
+        self.qkv = nn.Linear(d_model, 3 * d_model, bias=bias)
+        self.proj = nn.Linear(d_model, d_model, bias=bias)
+        self.dropout = dropout
+        self.resid_drop = nn.Dropout(dropout)
+        self.keep_weights = False
+        self.weights: torch.Tensor | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        B, T, C = x.shape
+        H = self.n_heads
+        q, k, v = self.qkv(x).split(C, dim=2)                     # 3 x (B, T, C)
+        # Cut the channels into H heads of D = C // H: (B, T, C) -> (B, H, T, D)
+        q, k, v = (z.view(B, T, H, C // H).transpose(1, 2) for z in (q, k, v))
+        p = self.dropout if self.training else 0.0
+        if self.keep_weights:
+            scores = q @ k.transpose(-2, -1) / math.sqrt(C // H)   # (B, H, T, T)
+            allowed = torch.ones(T, T, dtype=torch.bool, device=x.device).tril()
+            w = scores.masked_fill(~allowed, float("-inf")).softmax(dim=-1)
+            self.weights = w.detach()
+            y = F.dropout(w, p, self.training) @ v                 # (B, H, T, D)
+        else:
+            y = F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)
+        y = y.transpose(1, 2).reshape(B, T, C)                     # concat heads: (B, T, C)
+        return self.resid_drop(self.proj(y))
+
+
+class MLP(nn.Module):
+    """The position-wise feed-forward network: Linear(C, d_ff) -> GELU -> Linear(d_ff, C)."""
+
+    def __init__(self, d_model: int, d_ff: int, dropout: float = 0.0, bias: bool = True):
+        super().__init__()
+        self.fc = nn.Linear(d_model, d_ff, bias=bias)
+        self.proj = nn.Linear(d_ff, d_model, bias=bias)
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.drop(self.proj(F.gelu(self.fc(x))))            # (B, T, C)
+
+
+class TransformerBlock(nn.Module):
+    """Pre-LayerNorm transformer block: ``x + attn(ln1(x))``, then ``x + mlp(ln2(x))``.
+
+    Input and output ``(B, T, d_model)``; the attention is causal.
+    """
+
+    def __init__(self, d_model: int, n_heads: int, d_ff: int, dropout: float = 0.0,
+                 bias: bool = True):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(d_model, bias=bias)
+        self.attn = CausalSelfAttention(d_model, n_heads, dropout, bias)
+        self.ln2 = nn.LayerNorm(d_model, bias=bias)
+        self.mlp = MLP(d_model, d_ff, dropout, bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attn(self.ln1(x))                             # (B, T, C)
+        x = x + self.mlp(self.ln2(x))                              # (B, T, C)
+        return x
+
+
+class GPT(nn.Module):
+    """A decoder-only transformer language model.
+
+    ``positions`` is ``"learned"`` (an ``nn.Embedding(block_size, d_model)``)
+    or ``"sinusoidal"`` (fixed, a buffer). ``d_ff`` defaults to ``4 * d_model``.
+    """
+
+    def __init__(self, vocab_size: int, block_size: int, n_layer: int = 4, n_head: int = 4,
+                 d_model: int = 128, d_ff: int | None = None, dropout: float = 0.0,
+                 positions: str = "learned", bias: bool = True):
+        super().__init__()
+        if positions not in ("learned", "sinusoidal"):
+            raise ValueError(f"positions must be 'learned' or 'sinusoidal', got {positions!r}")
+        self.block_size = block_size
+        d_ff = 4 * d_model if d_ff is None else d_ff
+        self.tok_emb = nn.Embedding(vocab_size, d_model)
+        if positions == "learned":
+            self.pos_emb = nn.Embedding(block_size, d_model)
+        else:
+            self.pos_emb = None
+            self.register_buffer("pos_table", sinusoidal_positions(block_size, d_model),
+                                 persistent=False)
+        self.drop = nn.Dropout(dropout)
+        self.blocks = nn.ModuleList(TransformerBlock(d_model, n_head, d_ff, dropout, bias)
+                                    for _ in range(n_layer))
+        self.ln_f = nn.LayerNorm(d_model, bias=bias)
+        self.head = nn.Linear(d_model, vocab_size, bias=False)
+        self.apply(self._init_weights)
+        # GPT-2's scaling: each residual branch's last layer gets std 0.02 / sqrt(2 n_layer),
+        # so that the sum of 2 n_layer branches keeps the residual stream's scale.
+        for name, p in self.named_parameters():
+            if name.endswith("attn.proj.weight") or name.endswith("mlp.proj.weight"):
+                nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * n_layer))
+
+    @staticmethod
+    def _init_weights(m: nn.Module) -> None:
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+        if isinstance(m, nn.Linear) and m.bias is not None:
+            nn.init.zeros_(m.bias)
+
+    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
+        """``idx (B, T)`` token ids, ``T <= block_size`` -> ``(logits (B, T, V), loss)``.
+
+        ``loss`` is the mean cross-entropy against ``targets (B, T)``, or None.
+        """
+        B, T = idx.shape
+        if T > self.block_size:
+            raise ValueError(f"sequence length {T} exceeds block_size {self.block_size}")
+        if self.pos_emb is not None:
+            pos = self.pos_emb(torch.arange(T, device=idx.device))  # (T, C)
+        else:
+            pos = self.pos_table[:T]                                 # (T, C)
+        x = self.drop(self.tok_emb(idx) + pos)                       # (B, T, C)
+        for block in self.blocks:
+            x = block(x)                                             # (B, T, C)
+        logits = self.head(self.ln_f(x))                             # (B, T, V)
+        loss = None
+        if targets is not None:
+            loss = F.cross_entropy(logits.flatten(0, 1), targets.flatten())
+        return logits, loss
+
+    @torch.no_grad()
+    def generate(self, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
+                 generator: torch.Generator | None = None) -> torch.Tensor:
+        """Append ``max_new_tokens`` sampled tokens to ``idx (B, T)``; returns ``(B, T + new)``.
+
+        Each token is drawn from ``softmax(logits / temperature)`` of the last
+        position, seeing at most the last ``block_size`` tokens; pass a seeded
+        ``torch.Generator`` (on the model's device) for reproducible samples.
+        The model is put in eval mode and left there.
+        """
+        if temperature <= 0:
+            raise ValueError(f"temperature must be positive, got {temperature}")
+        self.eval()
+        for _ in range(max_new_tokens):
+            logits, _ = self(idx[:, -self.block_size:])              # (B, T, V)
+            probs = F.softmax(logits[:, -1] / temperature, dim=-1)   # (B, V)
+            nxt = torch.multinomial(probs, 1, generator=generator)   # (B, 1)
+            idx = torch.cat([idx, nxt], dim=1)
+        return idx
+
+
+def gpt_num_parameters(vocab_size: int, block_size: int, n_layer: int, d_model: int,
+                       d_ff: int | None = None, positions: str = "learned",
+                       bias: bool = True) -> int:
+    """The number of parameters of ``GPT(...)`` with these arguments, counted by formula.
+
+    Per block: two LayerNorms (2C each with bias, C without), Q, K, V and the output
+    projection (4 C^2, plus 4C biases), the MLP (2 C d_ff, plus d_ff + C biases).
+    """
+    C = d_model
+    F_ = 4 * C if d_ff is None else d_ff
+    ln = 2 * C if bias else C
+    block = 2 * ln + 4 * C * C + 2 * C * F_ + ((4 * C + F_ + C) if bias else 0)
+    emb = vocab_size * C + (block_size * C if positions == "learned" else 0)
+    return emb + n_layer * block + ln + C * vocab_size

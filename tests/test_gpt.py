@@ -1,0 +1,146 @@
+"""nncourse.gpt: the small GPT of chapter 8 (reused by chapter 9)."""
+
+import math
+
+import pytest
+import torch
+
+from nncourse.gpt import GPT, CharVocab, TransformerBlock, get_batch, gpt_num_parameters, sinusoidal_positions
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """These models are tiny: with several threads on a busy machine, PyTorch's
+    threads mostly wait for each other (one test took 25 s instead of 1)."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+def _model(seed=0, **kw):
+    torch.manual_seed(seed)
+    args = dict(vocab_size=11, block_size=16, n_layer=2, n_head=4, d_model=32)
+    args.update(kw)
+    return GPT(**args)
+
+
+def test_char_vocab_round_trip():
+    v = CharVocab("hello world")
+    assert len(v) == 8 and v.chars[0] == " "
+    assert v.decode(v.encode("low hero")) == "low hero"
+    assert v.encode_array("low hero").tolist() == v.encode("low hero")
+    assert v.encode_array("").shape == (0,)
+    for bad in ("x", "hello~"):
+        with pytest.raises(KeyError):
+            v.encode_array(bad)
+
+
+def test_get_batch_targets_are_shifted_inputs():
+    data = torch.arange(100)
+    x, y = get_batch(data, 5, 8, torch.Generator().manual_seed(0))
+    assert x.shape == y.shape == (5, 8)
+    assert torch.equal(y, x + 1) and torch.equal(x[:, 1:], x[:, :-1] + 1)
+    assert x.min() >= 0 and y.max() <= 99
+
+
+def test_sinusoidal_positions_formula():
+    pe = sinusoidal_positions(7, 6)
+    assert pe.shape == (7, 6) and pe.dtype == torch.float32
+    for t in range(7):
+        for i in range(3):
+            a = t / 10000 ** (2 * i / 6)
+            assert pe[t, 2 * i].item() == pytest.approx(math.sin(a), abs=1e-6)
+            assert pe[t, 2 * i + 1].item() == pytest.approx(math.cos(a), abs=1e-6)
+    with pytest.raises(ValueError):
+        sinusoidal_positions(4, 5)
+
+
+@pytest.mark.parametrize("positions", ["learned", "sinusoidal"])
+def test_shapes_and_loss(positions):
+    model = _model(positions=positions)
+    idx = torch.randint(0, 11, (3, 10))
+    logits, loss = model(idx)
+    assert logits.shape == (3, 10, 11) and loss is None
+    logits, loss = model(idx, idx)
+    assert loss.ndim == 0 and torch.isfinite(loss)
+    # at initialisation the prediction is nearly uniform
+    assert loss.item() == pytest.approx(math.log(11), abs=0.1)
+    with pytest.raises(ValueError):
+        model(torch.zeros(1, 17, dtype=torch.long))
+
+
+def test_block_shape_and_residual():
+    torch.manual_seed(0)
+    block = TransformerBlock(d_model=16, n_heads=2, d_ff=24)
+    x = torch.randn(2, 5, 16)
+    assert block(x).shape == (2, 5, 16)
+
+
+@pytest.mark.parametrize("positions", ["learned", "sinusoidal"])
+def test_causality(positions):
+    """Changing token s never changes the logits at positions t < s."""
+    model = _model(positions=positions).eval()
+    g = torch.Generator().manual_seed(1)
+    idx = torch.randint(0, 11, (2, 16), generator=g)
+    base, _ = model(idx)
+    for s in (0, 5, 15):
+        changed = idx.clone()
+        changed[:, s] = (changed[:, s] + 3) % 11
+        out, _ = model(changed)
+        assert torch.equal(out[:, :s], base[:, :s])
+        assert not torch.allclose(out[:, s], base[:, s])
+
+
+def test_explicit_weights_match_fused_attention():
+    model = _model().eval()
+    idx = torch.randint(0, 11, (2, 12))
+    fused, _ = model(idx)
+    for b in model.blocks:
+        b.attn.keep_weights = True
+    explicit, _ = model(idx)
+    torch.testing.assert_close(explicit, fused, atol=1e-5, rtol=1e-5)
+    w = model.blocks[0].attn.weights
+    assert w.shape == (2, 4, 12, 12)
+    torch.testing.assert_close(w.sum(-1), torch.ones(2, 4, 12))
+    assert (w.triu(1) == 0).all()
+
+
+@pytest.mark.parametrize("kw", [{}, {"positions": "sinusoidal"}, {"bias": False},
+                                {"d_ff": 40, "n_layer": 3}])
+def test_parameter_count_formula(kw):
+    model = _model(**kw)
+    n = sum(p.numel() for p in model.parameters())
+    args = dict(vocab_size=11, block_size=16, n_layer=2, d_model=32)
+    args.update({k: v for k, v in kw.items()})
+    assert n == gpt_num_parameters(**args)
+
+
+def test_overfits_a_tiny_batch():
+    model = _model(dropout=0.1)
+    g = torch.Generator().manual_seed(0)
+    x = torch.randint(0, 11, (4, 16), generator=g)
+    y = torch.roll(x, -1, dims=1)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    model.train()
+    losses = []
+    for _ in range(60):
+        opt.zero_grad()
+        _, loss = model(x, y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.2 * losses[0]
+    model.eval()
+    assert model(x, y)[1].item() < 0.5
+
+
+def test_generate_is_reproducible_and_respects_block_size():
+    model = _model()
+    start = torch.zeros(2, 1, dtype=torch.long)
+    a = model.generate(start, 30, temperature=0.8, generator=torch.Generator().manual_seed(3))
+    b = model.generate(start, 30, temperature=0.8, generator=torch.Generator().manual_seed(3))
+    assert a.shape == (2, 31) and torch.equal(a, b)
+    assert a.min() >= 0 and a.max() < 11
+    with pytest.raises(ValueError):
+        model.generate(start, 1, temperature=0.0)
