@@ -3,11 +3,6 @@
 Chapter 8 builds it piece by piece and trains it on Shakespeare; chapter 9
 reuses it for GPU benchmarks, so nothing here assumes a device or a size.
 
-- ``CharVocab(text)``               a character vocabulary: ``encode(str) -> list[int]``,
-  ``encode_array(str) -> np.ndarray`` (fast, for whole books),
-  ``decode(ids) -> str``
-- ``get_batch(data, batch_size, block_size, generator=None)``  random windows of a 1-D
-  token tensor: inputs ``(B, T)`` and the targets shifted by one
 - ``sinusoidal_positions(T, d)``    the fixed positional encodings of "Attention is all you
   need" as a ``(T, d)`` tensor
 - ``CausalSelfAttention``           multi-head self-attention in which position t sees
@@ -20,6 +15,9 @@ reuses it for GPU benchmarks, so nothing here assumes a device or a size.
   ``generate(idx, max_new_tokens, temperature=1.0, generator=None)``
 - ``gpt_num_parameters(...)``       the parameter count of a ``GPT``, from the formula
 
+Text comes in through ``nncourse.text`` (``CharVocab``, ``random_windows``), and
+``nncourse.charlm.train_lm`` trains a ``GPT`` as it trains chapter 7's LSTM.
+
 Shapes in comments: B batch, T time (positions), C channels (``d_model``),
 H heads, D = C / H the width of one head, V the vocabulary size.
 """
@@ -28,49 +26,9 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-
-
-class CharVocab:
-    """Map each distinct character of ``text`` to an integer, in sorted order."""
-
-    def __init__(self, text: str):
-        self.chars = sorted(set(text))
-        self.stoi = {c: i for i, c in enumerate(self.chars)}
-
-    def __len__(self) -> int:
-        return len(self.chars)
-
-    def encode(self, s: str) -> list[int]:
-        return [self.stoi[c] for c in s]
-
-    def encode_array(self, s: str) -> np.ndarray:
-        """``encode`` for long texts, vectorised: an int64 array (a few ms per million characters)."""
-        codes = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
-        table = np.array([ord(c) for c in self.chars], dtype=np.uint32)   # sorted
-        ids = np.minimum(np.searchsorted(table, codes), len(table) - 1)
-        if (table[ids] != codes).any():
-            raise KeyError("the text contains characters outside the vocabulary")
-        return ids.astype(np.int64)
-
-    def decode(self, ids) -> str:
-        return "".join(self.chars[int(i)] for i in ids)
-
-
-def get_batch(data: torch.Tensor, batch_size: int, block_size: int,
-              generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """``batch_size`` random windows of ``data`` (1-D token ids): ``x (B, T)``, ``y (B, T)``.
-
-    ``y[b, t] = x[b, t + 1]``: at every position the target is the next token.
-    Start positions are drawn with ``generator`` (on CPU).
-    """
-    starts = torch.randint(0, len(data) - block_size, (batch_size,), generator=generator)
-    offsets = torch.arange(block_size + 1)
-    windows = data[(starts[:, None] + offsets).to(data.device)]        # (B, T + 1)
-    return windows[:, :-1], windows[:, 1:]
 
 
 def sinusoidal_positions(T: int, d: int) -> torch.Tensor:

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from nncourse.gpt import GPT, CharVocab, TransformerBlock, get_batch, gpt_num_parameters, sinusoidal_positions
+from nncourse.gpt import GPT, TransformerBlock, gpt_num_parameters, sinusoidal_positions
 
 
 @pytest.fixture(autouse=True)
@@ -23,25 +23,6 @@ def _model(seed=0, **kw):
     args = dict(vocab_size=11, block_size=16, n_layer=2, n_head=4, d_model=32)
     args.update(kw)
     return GPT(**args)
-
-
-def test_char_vocab_round_trip():
-    v = CharVocab("hello world")
-    assert len(v) == 8 and v.chars[0] == " "
-    assert v.decode(v.encode("low hero")) == "low hero"
-    assert v.encode_array("low hero").tolist() == v.encode("low hero")
-    assert v.encode_array("").shape == (0,)
-    for bad in ("x", "hello~"):
-        with pytest.raises(KeyError):
-            v.encode_array(bad)
-
-
-def test_get_batch_targets_are_shifted_inputs():
-    data = torch.arange(100)
-    x, y = get_batch(data, 5, 8, torch.Generator().manual_seed(0))
-    assert x.shape == y.shape == (5, 8)
-    assert torch.equal(y, x + 1) and torch.equal(x[:, 1:], x[:, :-1] + 1)
-    assert x.min() >= 0 and y.max() <= 99
 
 
 def test_sinusoidal_positions_formula():
