@@ -66,7 +66,7 @@ def _error(e: BaseException) -> str:
     tb = traceback.extract_tb(e.__traceback__)
     where = next((f"{fr.filename}, line {fr.lineno}" for fr in reversed(tb)
                   if fr.filename.startswith("<cell")), "")
-    msg = f"{type(e).__name__}: {e}"[:300]
+    msg = (f"{type(e).__name__}: {e}" if str(e) else type(e).__name__)[:300]
     return f"{msg} ({where})" if where else msg
 
 
