@@ -133,15 +133,23 @@ def _as_array(got: Any) -> np.ndarray | None:
     return None
 
 
+def _shaped_like(got: Any, expected: np.ndarray) -> tuple[np.ndarray | None, str | None]:
+    """``got`` as an array of the expected shape, or why it is not one."""
+    arr = _as_array(got)
+    if arr is None:
+        return None, f"expected a NumPy array of shape {expected.shape}, got {_describe(got)}"
+    if arr.shape != expected.shape:
+        return None, f"wrong shape: got {arr.shape}, expected {expected.shape}"
+    return arr, None
+
+
 def close(rtol: float = 1e-6, atol: float = 1e-9, dtype: str | None = "float64") -> Compare:
     """An array equal to the expected one up to ``atol + rtol * |expected|``, elementwise."""
 
     def compare(got: Any, expected: np.ndarray) -> str | None:
-        arr = _as_array(got)
-        if arr is None:
-            return f"expected a NumPy array of shape {expected.shape}, got {_describe(got)}"
-        if arr.shape != expected.shape:
-            return f"wrong shape: got {arr.shape}, expected {expected.shape}"
+        arr, problem = _shaped_like(got, expected)
+        if problem:
+            return problem
         if dtype is not None and arr.dtype != np.dtype(dtype):
             return f"wrong dtype: got {arr.dtype}, expected {dtype}"
         if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
@@ -168,11 +176,9 @@ def exact(dtype_kind: str = "iu") -> Compare:
     """An array equal to the expected one exactly, with an integer (or given) dtype kind."""
 
     def compare(got: Any, expected: np.ndarray) -> str | None:
-        arr = _as_array(got)
-        if arr is None:
-            return f"expected a NumPy array of shape {expected.shape}, got {_describe(got)}"
-        if arr.shape != expected.shape:
-            return f"wrong shape: got {arr.shape}, expected {expected.shape}"
+        arr, problem = _shaped_like(got, expected)
+        if problem:
+            return problem
         if arr.dtype.kind not in dtype_kind:
             return f"wrong dtype: got {arr.dtype}, expected an integer array"
         wrong = arr != expected
