@@ -10,7 +10,6 @@ when a submission is graded again.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path

@@ -104,11 +104,13 @@ INSTALL_HINT = ("Install it (Debian/Ubuntu: `sudo apt-get install bubblewrap`, o
 class Cgroup:
     """A pids+memory cgroup for one sandbox (v1 or v2), or nothing if not permitted."""
 
-    def __init__(self, limits: Limits):
+    def __init__(self, limits: Limits, enabled: bool = True):
         self.dirs: list[Path] = []
         self.memory_dir: Path | None = None
-        name = f"nncourse-{uuid.uuid4().hex[:12]}"
         self.cpu_file: Path | None = None
+        if not enabled:  # unsandboxed runs (self-check without bwrap): no cgroup
+            return
+        name = f"nncourse-{uuid.uuid4().hex[:12]}"
         v1 = Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup/memory")
         cpuacct = Path("/sys/fs/cgroup/cpuacct")
         v2 = Path("/sys/fs/cgroup")
@@ -296,9 +298,7 @@ class _Attempt:
     def __init__(self, request: dict, limits: Limits, sandboxed: bool, hide: tuple[str, ...],
                  harness_dir: Path, out_path: Path):
         self.limits = limits
-        self.cgroup = Cgroup(limits) if sandboxed else Cgroup.__new__(Cgroup)
-        if not sandboxed:
-            self.cgroup.dirs, self.cgroup.memory_dir, self.cgroup.cpu_file = [], None, None
+        self.cgroup = Cgroup(limits, enabled=sandboxed)
         r, w = os.pipe()
         inner = (bwrap_command(harness_dir, limits, hide, w) if sandboxed
                  else unsandboxed_command(harness_dir, w))
