@@ -78,6 +78,7 @@ class Case:
     unchanged: bool = True                        # array arguments must not be modified
     no_warnings: bool = False                     # numpy must not warn (stability)
     probe: str = "call"
+    seconds: float | None = None                  # time limit of this call (default: Limits.call_seconds)
 
     def judge(self, got: Any, args_after: list | None = None, warnings: list | None = None) -> str | None:
         """Why ``got`` fails this case (``None`` if it passes)."""
@@ -225,21 +226,74 @@ def sequence(*parts: Compare, names: tuple[str, ...] = ()) -> Compare:
 
 
 # ------------------------------------------------------------------ assignments
+TORCH_PRELUDE = "import numpy as np\nimport torch\ntorch.set_num_threads(1)"
+TORCH_LIMITS = dict(startup_seconds=60.0, cell_seconds=30.0, call_seconds=30.0, notebook_seconds=300.0,
+                    cpu_seconds=300, memory_bytes=3 * 2**30)
+
+
+@dataclass(frozen=True)
+class RunGroup:
+    """Answer cells that run together in one sandbox, with what they may import."""
+
+    tasks: tuple[str, ...]
+    prelude: str
+    forbid: tuple[str, ...]
+    limits: dict
+    probes: str = ""          # source of the assignment's probe module, or ""
+
+
 @dataclass
 class Assignment:
-    """The checks of one assignment, keyed by graded function name."""
+    """The checks of one assignment, keyed by graded function name.
+
+    Chapters 5-9 mix NumPy answers and PyTorch answers. ``torch_tasks`` names
+    the graded functions that may (and must) use torch: they run in a sandbox
+    of their own, with torch importable, ``torch_prelude`` and ``torch_limits``
+    (over :data:`TORCH_LIMITS`); every other answer runs in the NumPy sandbox,
+    where the modules in ``forbid`` are hidden and a use of them is not
+    credited. So a NumPy answer can never reach torch through a torch cell.
+    ``probes`` names a file beside ``checks.py`` whose ``PROBES`` dict adds
+    ways of calling an answer (see ``harness.load_probes``); it is loaded in
+    the torch sandbox (or the only one), in the notebook and in the grader.
+    """
 
     name: str
     prelude: str = "import numpy as np"
     forbid: tuple[str, ...] = ()            # modules answers may not use (e.g. torch)
     tasks: dict[str, Callable] = field(default_factory=dict)
     limits: dict = field(default_factory=dict)  # overrides of sandbox.Limits
+    torch_tasks: tuple[str, ...] = ()
+    torch_prelude: str = TORCH_PRELUDE
+    torch_limits: dict = field(default_factory=dict)
+    probes: str | None = None               # file name beside checks.py
+    directory: Path | None = None           # set by :func:`load`
 
     def task(self, name: str):
         def register(fn):
             self.tasks[name] = fn
             return fn
         return register
+
+    def forbid_for(self, task: str) -> tuple[str, ...]:
+        """The modules the answer ``task`` may not use."""
+        return () if task in self.torch_tasks else self.forbid
+
+    @property
+    def probe_source(self) -> str:
+        if not self.probes:
+            return ""
+        return ((self.directory or CHECKS_DIR / self.name) / self.probes).read_text()
+
+    def run_groups(self, tasks) -> list[RunGroup]:
+        """How the answers ``tasks`` (in notebook order) are split over sandboxes."""
+        torch_side = tuple(t for t in tasks if t in self.torch_tasks)
+        numpy_side = tuple(t for t in tasks if t not in self.torch_tasks)
+        if not torch_side:
+            return [RunGroup(numpy_side, self.prelude, self.forbid, dict(self.limits), self.probe_source)]
+        groups = [RunGroup(numpy_side, self.prelude, self.forbid, dict(self.limits))] if numpy_side else []
+        groups.append(RunGroup(torch_side, self.torch_prelude, (), {**TORCH_LIMITS, **self.torch_limits},
+                               self.probe_source))
+        return groups
 
     def cases(self, task: str, hidden_seed: int | None = None) -> list[Case]:
         """The visible cases, plus the hidden ones when a seed is given."""
@@ -269,4 +323,16 @@ def load(assignment: str) -> Assignment:
     a = getattr(mod, "ASSIGNMENT", None)
     if not isinstance(a, Assignment) or a.name != assignment:
         raise ValueError(f"{path} must define ASSIGNMENT = Assignment({assignment!r}, ...)")
+    a.directory = path.parent
+    unknown = set(a.torch_tasks) - set(a.tasks)
+    if unknown:
+        raise ValueError(f"{path}: torch_tasks names unknown tasks {sorted(unknown)}")
     return a
+
+
+def load_probes(checks_file: str | Path, name: str = "probes.py") -> dict:
+    """The ``PROBES`` of the probe module beside ``checks_file``, for oracles in checks.py:
+    the grader computes expected values by running the same probe on a reference."""
+    from . import harness
+    path = Path(checks_file).with_name(name)
+    return harness.load_probes(path.read_text(), str(path))

@@ -129,6 +129,14 @@ def _encode_arg(x):
     return wire.encode(x)
 
 
+def _encode_call(c: Case) -> dict:
+    call = {"probe": c.probe, "target": c.task, "args": [_encode_arg(a) for a in c.args],
+            "kwargs": {k: _encode_arg(v) for k, v in c.kwargs.items()}}
+    if c.seconds is not None:
+        call["seconds"] = float(c.seconds)
+    return call
+
+
 # ---------------------------------------------------------------- one notebook
 def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-check", *,
                    visible_only: bool = False, sandboxed: bool = True, key: bytes | None = None,
@@ -152,7 +160,7 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
     res.messages += answers.messages
     res.written = answers.written
     res.written_ids = list(layout.written)
-    # static check: forbidden modules
+    # static check: forbidden modules (torch in NumPy answers)
     runnable: dict[str, str] = {}
     for task in layout.code_answers:
         src = answers.code.get(task)
@@ -160,7 +168,7 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
             if task in res.tasks:
                 res.tasks[task].note = "no answer (cell missing or malformed)"
             continue
-        bad = nbmod.uses_forbidden(src, spec.forbid)
+        bad = nbmod.uses_forbidden(src, spec.forbid_for(task))
         if bad and task in res.tasks:
             res.tasks[task].note = f"not credited: the answer {bad}; this exercise must be solved with NumPy only"
         runnable[task] = src
@@ -172,27 +180,38 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
             continue
         seed = None if visible_only else hidden_seed(key, spec.name, student, task, runnable.get(task, ""))
         cases += spec.cases(task, seed)
-    request = {
-        "prelude": spec.prelude,
-        "forbid": list(spec.forbid),
-        "cells": [{"name": t, "source": s} for t, s in runnable.items()],
-        "calls": [{"probe": c.probe, "target": c.task, "args": [_encode_arg(a) for a in c.args],
-                   "kwargs": {k: _encode_arg(v) for k, v in c.kwargs.items()}} for c in cases],
-    }
-    limits = sandbox.Limits(**spec.limits)
-    run = sandbox.run(request, limits, sandboxed=sandboxed, hide=spec.forbid) if cases else None
-    res.wall_seconds = run.wall_seconds if run else 0.0
-    res.cpu_seconds = run.cpu_seconds if run else 0.0
-    if run and run.forbidden_modules:
-        # the real modules are not in the sandbox (an import yields nothing usable), and
-        # answers that name them are not credited (static check): report, nothing more
-        res.messages.append(f"imported forbidden modules: {', '.join(run.forbidden_modules)}")
+    # run: one sandbox per group (NumPy answers with torch hidden; torch answers apart)
+    steps: dict[int, sandbox.StepResult] = {}
+    cell_results: dict[str, sandbox.StepResult] = {}
+    for group in spec.run_groups(tuple(runnable)):
+        mine = [(k, c) for k, c in enumerate(cases) if c.task in group.tasks]
+        if not mine:
+            continue
+        request = {
+            "prelude": group.prelude,
+            "probes": group.probes,
+            "forbid": list(group.forbid),
+            "cells": [{"name": t, "source": runnable[t]} for t in group.tasks],
+            "calls": [_encode_call(c) for _, c in mine],
+        }
+        run = sandbox.run(request, sandbox.Limits(**group.limits), sandboxed=sandboxed, hide=group.forbid)
+        res.wall_seconds += run.wall_seconds
+        res.cpu_seconds += run.cpu_seconds
+        cell_results.update(run.cells)
+        steps.update({k: step for (k, _), step in zip(mine, run.calls)})
+        if run.forbidden_modules:
+            # the real modules are not in the sandbox (an import yields nothing usable), and
+            # answers that name them are not credited (static check): report, nothing more
+            res.messages.append(f"imported forbidden modules: {', '.join(run.forbidden_modules)}")
     # judge, here
-    for c, step in zip(cases, run.calls if run else []):
+    for k, c in enumerate(cases):
         tr = res.tasks[c.task]
-        cell = run.cells.get(c.task)
+        cell = cell_results.get(c.task)
+        step = steps.get(k)
         if cell is not None and not cell.ok:
             msg = f"its answer cell failed: {cell.error}"
+        elif step is None:
+            msg = "not run"
         elif not step.ok:
             msg = f"raised {step.error}" if not step.error.startswith(("the call", "not run")) else step.error
         else:

@@ -8,8 +8,9 @@ a message. Nothing here is trusted by the grader: a submission can patch
 this module at run time, but all it can change is what it "returns", which
 is exactly what is being graded, and every message is re-validated outside.
 
-Request: ``{"prelude": str, "cells": [{"name", "source"}], "skip_cells": [names],
-"calls": [{"probe", "target", "args", "kwargs"}], "start_call": int}``.
+Request: ``{"prelude": str, "probes": str, "forbid": [names], "cells": [{"name", "source"}],
+"skip_cells": [names], "calls": [{"probe", "target", "args", "kwargs"}], "start_call": int}``.
+``probes`` is the source of an assignment's probe module (see :func:`load_probes`).
 Events: ``cell_start/cell_end`` and ``call_start/call_end`` with an index,
 then ``done``.
 
@@ -25,6 +26,7 @@ import os
 import re
 import sys
 import traceback
+import types
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -254,6 +256,40 @@ def probe_value_program(cls, args, kwargs, ns):
 PROBES["value_program"] = probe_value_program
 
 
+def captured(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` under NumPy's default error handling, recording warnings:
+    returns ``(value, warnings)`` with the warnings as short strings (for probes)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = np.seterr(all="warn", under="ignore")
+        try:
+            value = fn(*args, **kwargs)
+        finally:
+            np.seterr(**old)
+    return value, [f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught[:5]]
+
+
+def load_probes(source: str, filename: str = "<probes>") -> dict:
+    """Execute an assignment's probe module and return its ``PROBES`` dict.
+
+    A probe module (``autograder/<assignment>/probes.py``) holds functions
+    ``probe(fn, args, kwargs, ns) -> {"value", "args_after", "warnings"}`` that
+    call a student's answer in a way a plain call cannot: build a torch model
+    from a seeded description, train it one epoch, return its weights as
+    arrays. Its names ``wire``, ``np`` and ``captured`` are given; it imports
+    what else it needs (torch). The same module runs in the sandbox, in the
+    notebook (visible checks) and in the grader (expected values from the
+    reference), so the student's answer and the oracle are driven alike.
+    """
+    mod = types.ModuleType("nncourse_probes")
+    mod.__dict__.update(wire=wire, np=np, captured=captured, __file__=filename)
+    exec(compile(source, filename, "exec"), mod.__dict__)
+    probes = mod.__dict__.get("PROBES")
+    if not isinstance(probes, dict):
+        raise ValueError(f"{filename} defines no PROBES dict")
+    return probes
+
+
 class Forbidden:
     """Import hook: modules an exercise must not use fail to import, with a reason."""
 
@@ -273,6 +309,8 @@ def main() -> None:
     sys.stdin.close()
     if req.get("forbid"):
         sys.meta_path.insert(0, Forbidden(req["forbid"]))
+    if req.get("probes"):
+        PROBES.update(load_probes(req["probes"], "<probes>"))
     ns = {"__name__": "__main__", "__builtins__": builtins}
     exec(compile(req.get("prelude", ""), "<prelude>", "exec"), ns)
     skip = set(req.get("skip_cells", []))

@@ -23,18 +23,29 @@ def _plain(x):
     return x.python if isinstance(x, (Fn, Rng)) else copy.deepcopy(x)
 
 
-def _judge_probe(case, fn, args, kwargs):
+def _judge_probe(case, fn, args, kwargs, probes):
     """Run a probe other than a plain call (``case.probe``) here, with the sandbox's
-    own implementation (``harness.PROBES``), and judge what it reports."""
-    from . import harness, wire  # only cases with a special probe need the harness
+    own implementation (``harness.PROBES`` and the assignment's probe module), and
+    judge what it reports."""
+    from . import wire
 
-    r = harness.PROBES[case.probe](fn, list(args), kwargs, {})
+    r = probes[case.probe](fn, list(args), kwargs, {})
     return case.judge(wire.decode(r["value"]), [wire.decode(a) for a in r["args_after"]], r["warnings"])
 
 
 class Checker:
     def __init__(self, assignment: str):
         self.spec = load(assignment)
+        self._probes = None
+
+    @property
+    def probes(self) -> dict:
+        if self._probes is None:
+            from . import harness  # only cases with a special probe need the harness
+            self._probes = dict(harness.PROBES)
+            if self.spec.probe_source:
+                self._probes.update(harness.load_probes(self.spec.probe_source, self.spec.probes))
+        return self._probes
 
     def __call__(self, fn, hidden: bool = False) -> None:
         name = getattr(fn, "__name__", None)
@@ -55,7 +66,7 @@ class Checker:
                             problem = c.judge(got, list(args),
                                               [f"{w.category.__name__}: {w.message}" for w in caught])
                         else:
-                            problem = _judge_probe(c, fn, args, kwargs)
+                            problem = _judge_probe(c, fn, args, kwargs, self.probes)
                     except Exception as e:  # noqa: BLE001 - shown to the student
                         problem = f"raised {type(e).__name__}: {e}"
             failed += problem is not None

@@ -418,6 +418,12 @@ def _death_reason(rc: int | None, mem: bool, limits: Limits) -> str:
     return f"ended the process (exit status {rc})"
 
 
+def _call_seconds(call: dict, limits: Limits) -> float:
+    """The time limit of one call: the grader's own ``seconds`` for it, else the default."""
+    s = call.get("seconds")
+    return float(s) if isinstance(s, (int, float)) and not isinstance(s, bool) and s > 0 else limits.call_seconds
+
+
 def run(request: dict, limits: Limits = Limits(), sandboxed: bool = True,
         hide: tuple[str, ...] = ()) -> RunResult:
     """Execute ``request`` (see ``harness.py``) under ``limits``; never raises for bad code."""
@@ -477,7 +483,7 @@ def run(request: dict, limits: Limits = Limits(), sandboxed: bool = True,
                             skip.add(cells[i]["name"])  # it would fail the same way on a restart
                         step, step_deadline = ("between", None), now + limits.call_seconds
                     elif ev == "call_start" and idle and (1, i) > last and start_call <= i < len(calls):
-                        step, step_deadline, last = ("call", i), now + limits.call_seconds, (1, i)
+                        step, step_deadline, last = ("call", i), now + _call_seconds(calls[i], limits), (1, i)
                     elif (ev == "call_end" and step == ("call", i)
                           and isinstance(msg.get("args_after") or [], list)
                           and isinstance(msg.get("warnings") or [], list)):
@@ -502,6 +508,8 @@ def run(request: dict, limits: Limits = Limits(), sandboxed: bool = True,
                     why = f"stopped: the notebook's time limit of {limits.notebook_seconds:g} s was reached"
                 else:
                     lim = {"cell": limits.cell_seconds, "call": limits.call_seconds}.get(step[0], limits.startup_seconds)
+                    if step[0] == "call":
+                        lim = _call_seconds(calls[step[1]], limits)
                     why = f"took longer than its time limit of {lim:g} s"
             elif outcome == "garbled":
                 why = "interfered with the grader's channel (malformed message)"
