@@ -4,7 +4,7 @@
   images (Fashion-MNIST): two blocks conv 3x3 -> max-pool 2 -> batch norm -> ReLU, then
   one linear layer
 - ``build_mlp(num_classes=10)``  the fully connected baseline it is compared with
-- ``count_parameters(model)``     the number of trainable parameters
+- ``count_parameters(model, trainable_only=True)``  the number of (trainable) parameters
 """
 
 from __future__ import annotations
@@ -41,6 +41,10 @@ def build_mlp(num_classes: int = 10, hidden: int = 256) -> nn.Module:
                          nn.Linear(hidden, num_classes))
 
 
-def count_parameters(model: nn.Module) -> int:
-    """Number of trainable parameters of ``model``."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
+    """Number of parameters of ``model``: those with ``requires_grad`` only, by default.
+
+    ``model.parameters()`` yields a parameter shared by two modules (tied weights)
+    once, so it is counted once.
+    """
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
