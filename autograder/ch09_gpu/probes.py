@@ -1,0 +1,264 @@
+"""Probes of ``ch09_gpu``: how the grader calls answers that take torch objects.
+
+Only JSON crosses the sandbox boundary, so a check cannot hand a model or an
+optimizer to an answer. Each probe below builds them inside the sandbox from
+a small description (a seed, sizes, names), calls the answer, and reports
+what it observed as numbers, strings and float64 arrays. The grader runs the
+same probes on its own oracles (``checks.py``), so the answer and the oracle
+see identical models, data and optimizers.
+
+Names given by the harness: ``wire``, ``np``, ``captured``. torch is imported
+inside the functions (the module itself must load without it).
+"""
+
+MACHINES = {  # (cuda available, mps available) -> what the checks call that machine
+    (False, False): "a machine with neither CUDA nor MPS",
+    (False, True): "a machine with MPS but no CUDA",
+    (True, False): "a machine with CUDA but no MPS",
+    (True, True): "a machine with both CUDA and MPS",
+}
+
+
+def _no_args_after(args):
+    return [None for _ in args]
+
+
+# ---------------------------------------------------------------- get_device
+def describe_device(d) -> str:
+    """``"cuda"`` for ``torch.device("cuda")``; anything else is named by its type."""
+    import torch
+
+    if isinstance(d, torch.device):
+        return d.type
+    return f"not a torch.device: a {type(d).__name__} ({str(d)[:30]!r})"
+
+
+def probe_device_preference(fn, args, kwargs, ns):
+    """Call ``fn()`` on simulated machines: ``args[0]`` is a sequence of
+    ``(cuda, mps)`` booleans; for each, ``torch.cuda.is_available`` and
+    ``torch.backends.mps.is_available`` (and ``torch.mps.is_available``) are
+    replaced by functions returning them. The originals are restored however the
+    call ends. Reports one :func:`describe_device` string per machine."""
+    import torch
+
+    mps_mod = getattr(torch, "mps", None)
+    saved = [(torch.cuda, "is_available", torch.cuda.is_available),
+             (torch.backends.mps, "is_available", torch.backends.mps.is_available)]
+    if mps_mod is not None and hasattr(mps_mod, "is_available"):
+        saved.append((mps_mod, "is_available", mps_mod.is_available))
+    out, warns = [], []
+    try:
+        for cuda, mps in args[0]:
+            torch.cuda.is_available = lambda cuda=bool(cuda): cuda
+            for owner, name, _ in saved[1:]:
+                setattr(owner, name, lambda mps=bool(mps): mps)
+            d, w = captured(fn, **kwargs)
+            out.append(describe_device(d))
+            warns += w
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+    return {"value": wire.encode(tuple(out)), "args_after": _no_args_after(args), "warnings": warns[:5]}
+
+
+# ---------------------------------------------------------------- count_parameters
+def build_counting_model(spec):
+    """A small language-model-like network from ``spec = (seed, vocab, d, hidden, n_blocks,
+    tied, norm, frozen)``: an embedding ``(vocab, d)``; ``n_blocks`` MLP blocks
+    ``Linear(d, hidden) -> GELU -> Linear(hidden, d)`` each followed by a norm layer
+    (``norm``: ``"layer"``, ``"batch"`` (with running-statistics buffers) or ``""``);
+    a head ``Linear(d, vocab, bias=False)`` whose weight IS the embedding's when
+    ``tied``; and a causal-mask buffer. The parameters at the indices ``frozen`` of
+    ``list(model.parameters())`` get ``requires_grad=False``."""
+    import torch
+    from torch import nn
+
+    seed, vocab, d, hidden, n_blocks, tied, norm, frozen = spec
+    torch.manual_seed(int(seed))
+
+    class TinyLM(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(vocab, d)
+            layers = []
+            for _ in range(n_blocks):
+                layers += [nn.Linear(d, hidden), nn.GELU(), nn.Linear(hidden, d)]
+                if norm == "layer":
+                    layers.append(nn.LayerNorm(d))
+                elif norm == "batch":
+                    layers.append(nn.BatchNorm1d(d))
+            self.blocks = nn.Sequential(*layers)
+            self.head = nn.Linear(d, vocab, bias=False)
+            if tied:
+                self.head.weight = self.embed.weight       # one tensor, used by two modules
+            self.register_buffer("mask", torch.tril(torch.ones(8, 8)))  # a buffer, not a parameter
+
+        def forward(self, idx):                            # (B,) token ids
+            return self.head(self.blocks(self.embed(idx)))  # (B, vocab)
+
+    model = TinyLM()
+    params = list(model.parameters())
+    for i in frozen:
+        params[int(i)].requires_grad_(False)
+    return model
+
+
+def probe_count_parameters(fn, args, kwargs, ns):
+    """``fn(build_counting_model(args[0]), **kwargs)``: its value, as returned."""
+    model = build_counting_model(args[0])
+    value, warns = captured(fn, model, **kwargs)
+    return {"value": wire.encode(value), "args_after": _no_args_after(args), "warnings": warns}
+
+
+# ---------------------------------------------------------------- amp_train_step
+class SpyScaler:
+    """Stands in for ``torch.amp.GradScaler`` (whose float16 scaling needs a GPU) and
+    records the calls made to it. Like the real one: ``scale(loss)`` multiplies the loss
+    by the scale; ``unscale_(optimizer)`` divides the gradients of the optimizer's
+    parameters by it; ``step(optimizer)`` unscales them (unless done already) and calls
+    ``optimizer.step()``; ``update()`` ends the iteration."""
+
+    def __init__(self, scale):
+        self.s = float(scale)
+        self.calls = []
+        self._unscaled = False
+
+    def scale(self, loss):
+        self.calls.append("scale")
+        return loss * self.s
+
+    def unscale_(self, optimizer):
+        self.calls.append("unscale_")
+        self._unscale(optimizer)
+
+    def _unscale(self, optimizer):
+        if self._unscaled:
+            return
+        for group in optimizer.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    p.grad.div_(self.s)
+        self._unscaled = True
+
+    def step(self, optimizer, *args, **kwargs):
+        self.calls.append("step")
+        self._unscale(optimizer)
+        return optimizer.step(*args, **kwargs)
+
+    def update(self, new_scale=None):
+        self.calls.append("update")
+        self._unscaled = False
+
+    def get_scale(self):
+        return self.s
+
+    def is_enabled(self):
+        return True
+
+
+def build_amp_problem(spec):
+    """A float32 MLP classifier on the CPU, a batch, an SGD optimizer and a loss, from
+    ``spec = (seed, n, d_in, hidden, classes, x_scale, lr)``. Every parameter starts with
+    a stale, non-zero ``.grad`` (what an earlier step left there)."""
+    import torch
+    from torch import nn
+
+    seed, n, d_in, hidden, classes, x_scale, lr = spec
+    torch.manual_seed(int(seed))
+    model = nn.Sequential(nn.Linear(d_in, hidden), nn.GELU(), nn.Linear(hidden, classes))
+    x = torch.randn(n, d_in) * float(x_scale)          # (N, D)
+    y = torch.randint(0, classes, (n,))               # (N,)
+    for p in model.parameters():
+        p.grad = torch.randn_like(p)                  # stale gradients
+    optimizer = torch.optim.SGD(model.parameters(), lr=float(lr), momentum=0.9)
+    return model, x, y, optimizer, nn.CrossEntropyLoss()
+
+
+def autocast_state(device_type="cpu") -> str:
+    """``"cpu/bfloat16"`` inside ``torch.autocast("cpu", dtype=torch.bfloat16)``, ``"off"`` outside."""
+    import torch
+
+    if not torch.is_autocast_enabled(device_type):
+        return "off"
+    return f"{device_type}/{str(torch.get_autocast_dtype(device_type)).replace('torch.', '')}"
+
+
+def probe_amp_step(fn, args, kwargs, ns):
+    """Build :func:`build_amp_problem` ``(args[0])`` and call
+    ``fn(model, x, y, optimizer, loss_fn, [dtype=...], [scaler=SpyScaler(s)])``, where
+    ``args[1]`` names the dtype (``""``: not passed) and ``args[2]`` is the spy's scale
+    (0: no scaler passed). Reports ``(loss, weights after, autocast state seen by the
+    model's forward, optimizer steps taken, scaler calls)``."""
+    import torch
+
+    model, x, y, optimizer, loss_fn = build_amp_problem(args[0])
+    states, steps = [], []
+    model.register_forward_hook(lambda m, i, o: states.append(autocast_state("cpu")))
+    optimizer.register_step_post_hook(lambda opt, a, k: steps.append(1))
+    call_kwargs = dict(kwargs)
+    if args[1]:
+        call_kwargs["dtype"] = getattr(torch, str(args[1]))
+    scaler = SpyScaler(args[2]) if args[2] else None
+    if scaler is not None:
+        call_kwargs["scaler"] = scaler
+    value, warns = captured(fn, model, x, y, optimizer, loss_fn, **call_kwargs)
+    weights = tuple(p.detach().double().numpy().copy() for p in model.parameters())
+    state = states[0] if len(set(states)) == 1 else ("never called" if not states else "+".join(states))
+    calls = tuple(scaler.calls) if scaler is not None else ()
+    return {"value": wire.encode((value, weights, state, len(steps), calls)),
+            "args_after": _no_args_after(args), "warnings": warns}
+
+
+# ---------------------------------------------------------------- accumulated_step
+def build_accumulation_problem(spec):
+    """A float64 MLP, ``k`` equal micro-batches, an optimizer and a loss, from
+    ``spec = (seed, sizes, k, micro, optimizer, lr, loss)``: ``sizes`` the layer widths
+    (Tanh between layers), ``optimizer`` ``"sgd"`` (momentum 0.9) or ``"adam"``, ``loss``
+    ``"ce"`` (classes = last width) or ``"mse"``. Every parameter starts with a stale,
+    non-zero ``.grad``."""
+    import torch
+    from torch import nn
+
+    seed, sizes, k, micro, opt_name, lr, loss_name = spec
+    torch.manual_seed(int(seed))
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1], dtype=torch.float64))
+        if i < len(sizes) - 2:
+            layers.append(nn.Tanh())
+    model = nn.Sequential(*layers)
+    x = torch.randn(k * micro, sizes[0], dtype=torch.float64)                      # (k*m, D)
+    if loss_name == "ce":
+        y, loss_fn = torch.randint(0, sizes[-1], (k * micro,)), nn.CrossEntropyLoss()
+    else:
+        y, loss_fn = torch.randn(k * micro, sizes[-1], dtype=torch.float64), nn.MSELoss()
+    micro_batches = [(x[i * micro:(i + 1) * micro], y[i * micro:(i + 1) * micro]) for i in range(k)]
+    for p in model.parameters():
+        p.grad = torch.randn_like(p)                  # stale gradients
+    if opt_name == "adam":
+        optimizer = torch.optim.Adam(model.parameters(), lr=float(lr))
+    else:
+        optimizer = torch.optim.SGD(model.parameters(), lr=float(lr), momentum=0.9)
+    return model, micro_batches, optimizer, loss_fn
+
+
+def probe_accumulated_step(fn, args, kwargs, ns):
+    """Build :func:`build_accumulation_problem` ``(args[0])`` and call
+    ``fn(model, micro_batches, optimizer, loss_fn)``. Reports ``(weights after, the
+    largest batch a forward pass saw, optimizer steps taken)``."""
+    model, micro_batches, optimizer, loss_fn = build_accumulation_problem(args[0])
+    rows, steps = [0], []
+    model.register_forward_pre_hook(lambda m, inp: rows.append(int(inp[0].shape[0])))
+    optimizer.register_step_post_hook(lambda opt, a, k: steps.append(1))
+    _, warns = captured(fn, model, micro_batches, optimizer, loss_fn, **kwargs)
+    weights = tuple(p.detach().numpy().copy() for p in model.parameters())
+    return {"value": wire.encode((weights, max(rows), len(steps))),
+            "args_after": _no_args_after(args), "warnings": warns}
+
+
+PROBES = {
+    "device_preference": probe_device_preference,
+    "count_parameters": probe_count_parameters,
+    "amp_step": probe_amp_step,
+    "accumulated_step": probe_accumulated_step,
+}
