@@ -1,0 +1,615 @@
+"""Checks of ``ch05_training``: what each graded function must do, and how it is tested.
+
+The four NumPy answers run with torch hidden; their oracles run here, in the
+grader, with torch:
+
+- ``sgd_momentum_step`` and ``adam_step``: ``torch.optim.SGD`` and
+  ``torch.optim.Adam`` in float64, fed the gradients of several steps. A case
+  hands the student the state torch holds before one step of such a chain
+  (``momentum_buffer``; ``exp_avg``, ``exp_avg_sq`` and the step count) and
+  expects the state torch holds after it, so the buffer semantics and the
+  step count ``t`` are PyTorch's. Long chains start from a state written
+  into the optimizer, so large ``t`` costs one step.
+- ``dropout_forward`` is random: it is checked by properties, never against
+  one sequence of random numbers. Through ``probe="call_twice"`` (two calls
+  with generators in the same state) the answer must return the same thing
+  twice, so it draws from ``rng`` only; ``out`` must be ``X * mask / (1 - p)``
+  up to rounding, ``mask`` all 0 and 1, and the fraction kept close to
+  ``1 - p`` by a Hoeffding bound that a correct answer misses with probability
+  under 1e-9 per case. A :class:`DropoutLaw` says what the answer must satisfy;
+  the laws that classic bugs satisfy instead name them in the feedback.
+- ``batchnorm_forward``: ``torch.nn.functional.batch_norm(training=True)`` in
+  float64.
+
+``train_one_epoch`` and ``evaluate`` are torch answers. A case is a
+description of a run (seed, layer sizes, data, batch size, optimizer, dropout
+or batch norm, starting mode), which ``probes.py`` turns into a model, a
+loader and an optimizer, both in the sandbox (for the student's function) and
+here (for :func:`reference_train_one_epoch` and :func:`reference_evaluate`).
+What comes back is the return value, ``model.training`` afterwards, the
+model's parameters and running statistics, and, for ``evaluate``, whether a
+forward pass ran with gradients enabled. The reference functions take
+switches that reproduce the classic bugs, for the feedback.
+"""
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from nncourse.grading import wire
+from nncourse.grading.checks import Assignment, Case, Rng, _describe, close, load_probes, sequence
+
+ASSIGNMENT = Assignment("ch05_training", forbid=("torch",), torch_tasks=("train_one_epoch", "evaluate"),
+                        probes="probes.py")
+task = ASSIGNMENT.task
+PROBES = load_probes(__file__)
+
+
+def _named_bugs(compare, expected, **candidates):
+    """The bug values that exist (not None) and that ``compare`` tells apart from the right answer."""
+    out = {}
+    for bug, value in candidates.items():
+        if value is None:
+            continue
+        try:
+            if compare(value, expected) is not None:
+                out[bug] = value
+        except Exception:  # noqa: BLE001 - a value the comparison cannot read is no diagnosis
+            continue
+    return out
+
+
+def _rand_shape(rng, ndim=None):
+    ndim = ndim or int(rng.integers(1, 3))
+    return tuple(int(rng.integers(2, 7)) for _ in range(ndim))
+
+
+# ---------------------------------------------------------------- optimisers
+def _torch_steps(opt_class, w0, grads, state0=None, **hyper):
+    """Run ``opt_class([w], **hyper)`` in float64 with the gradients ``grads``, one step each,
+    starting from the optimizer state ``state0`` (a dict of arrays) if given. Returns the
+    ``(w, state)`` snapshots: before the first step and after each step."""
+    w = torch.tensor(np.array(w0, dtype=np.float64), requires_grad=True)
+    opt = opt_class([w], **hyper)
+    if state0:
+        opt.state[w].update({k: torch.tensor(np.asarray(v, dtype=np.float64)) for k, v in state0.items()})
+
+    def snapshot():
+        st = {k: v.detach().numpy().copy() for k, v in opt.state[w].items() if torch.is_tensor(v)}
+        return w.detach().numpy().copy(), st
+
+    snaps = [snapshot()]
+    for g in grads:
+        w.grad = torch.tensor(np.asarray(g, dtype=np.float64))
+        opt.step()
+        snaps.append(snapshot())
+    return snaps
+
+
+def _sgd_numpy(w, g, buf, lr, mu, lr_in_buffer=False, old_buffer=False, dampening=False, ascent=False,
+               nesterov=False):
+    """SGD with momentum, with switches for the classic mistakes (feedback only)."""
+    new_buf = mu * buf + (lr * g if lr_in_buffer else (1 - mu) * g if dampening else g)
+    step = (buf if old_buffer else new_buf) * (1.0 if lr_in_buffer else lr)
+    if nesterov:
+        step = lr * (g + mu * new_buf)
+    return (w + step if ascent else w - step), new_buf
+
+
+@task("sgd_momentum_step")
+def sgd_momentum_cases(rng, hidden):
+    tol = close(rtol=1e-10, atol=1e-13)
+    compare = sequence(tol, tol, names=("w", "buf"))
+
+    def case(label, shape, steps, lr, mu, scale=1.0, **kw):
+        """The last of ``steps`` chained steps, the gradients random."""
+        w0 = rng.normal(size=shape)
+        grads = [rng.normal(scale=scale, size=shape) for _ in range(steps)]
+        snaps = _torch_steps(torch.optim.SGD, w0, grads, lr=lr, momentum=mu)
+        (w, st), (w_new, st_new) = snaps[-2], snaps[-1]
+        g = grads[-1]
+        # torch keeps no buffer without momentum (or before the first step): then buf is 0 * buf + g
+        buf = st.get("momentum_buffer", np.zeros(shape) if steps == 1 else grads[-2])
+        buf_new = st_new.get("momentum_buffer", g)
+        expected = (w_new, buf_new)
+        bugs = _named_bugs(compare, expected, **{
+            "the buffer holds steps, not gradients (buf = momentum * buf + lr * g; w = w - buf): "
+            "PyTorch's buffer is momentum * buf + g, and w moves by lr * buf":
+                _sgd_numpy(w, g, buf, lr, mu, lr_in_buffer=True),
+            "w moves along the old buffer (update buf first, then w = w - lr * buf_new)":
+                _sgd_numpy(w, g, buf, lr, mu, old_buffer=True),
+            "the gradient is damped (buf = momentum * buf + (1 - momentum) * g); PyTorch's default "
+            "dampening is 0": _sgd_numpy(w, g, buf, lr, mu, dampening=True),
+            "w moves up the gradient (w + lr * buf instead of w - lr * buf)":
+                _sgd_numpy(w, g, buf, lr, mu, ascent=True),
+            "this is Nesterov momentum (w - lr * (g + momentum * buf)), not plain momentum":
+                _sgd_numpy(w, g, buf, lr, mu, nesterov=True),
+        })
+        return Case("sgd_momentum_step", label, (w, g, buf, lr, mu), expected, compare, bugs=bugs, **kw)
+
+    if not hidden:
+        return [case("the first step (buf all zeros): w (4,), lr 0.1, momentum 0.9", (4,), 1, 0.1, 0.9),
+                case("the 4th step of a chain: buf is torch.optim.SGD's momentum_buffer after 3 steps; "
+                     "w (3, 5), lr 0.05, momentum 0.9", (3, 5), 4, 0.05, 0.9),
+                case("momentum 0 (plain SGD: the new buf is g), the 3rd step, w (6,)", (6,), 3, 0.2, 0.0)]
+    return [case("a random step of a chain (2 to 30 steps), random shapes, lr and momentum",
+                 _rand_shape(rng), int(rng.integers(2, 31)), float(rng.uniform(0.005, 0.3)),
+                 float(rng.uniform(0.5, 0.99)), weight=2),
+            case("momentum 0.99 after 50 steps (a long memory)", _rand_shape(rng, 2), 50, 0.01, 0.99),
+            case("a 3-d array, 5 steps", _rand_shape(rng, 3), 5, float(rng.uniform(0.01, 0.5)), 0.9),
+            case("large gradients (|g| about 1e3), 8 steps", _rand_shape(rng), 8, 1e-4, 0.8, scale=1e3)]
+
+
+def _adam_numpy(w, g, m, v, t, lr, b1, b2, eps, correct_m=True, correct_v=True, t_shift=0,
+                eps_inside=False, return_hats=False):
+    """Adam, with switches for the classic mistakes (feedback only)."""
+    m_new = b1 * m + (1 - b1) * g
+    v_new = b2 * v + (1 - b2) * g * g
+    t = t + t_shift
+    m_hat = m_new / (1 - b1 ** t) if correct_m else m_new
+    v_hat = v_new / (1 - b2 ** t) if correct_v else v_new
+    denom = np.sqrt(v_hat + eps) if eps_inside else np.sqrt(v_hat) + eps
+    w_new = w - lr * m_hat / denom
+    return (w_new, m_hat, v_hat) if return_hats else (w_new, m_new, v_new)
+
+
+ADAM_DEFAULTS = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
+
+
+@task("adam_step")
+def adam_cases(rng, hidden):
+    tol = close(rtol=1e-10, atol=1e-13)
+    compare = sequence(tol, tol, tol, names=("w", "m", "v"))
+
+    def case(label, shape, t, scale=1.0, hyper=None, state_from=None, **kw):
+        """Step ``t``: a chain from zeros, or from a state written into torch.optim.Adam
+        at step ``state_from`` (for large t); ``hyper`` are keyword arguments of the call."""
+        h = {**ADAM_DEFAULTS, **(hyper or {})}
+        w0 = rng.normal(size=shape)
+        state0, start = None, 0
+        if state_from is not None:
+            start = state_from
+            state0 = {"step": float(start), "exp_avg": rng.normal(scale=0.1 * scale, size=shape),
+                      "exp_avg_sq": rng.uniform(0.2, 2.0, size=shape) * scale ** 2}
+        grads = [rng.normal(scale=scale, size=shape) for _ in range(t - start)]
+        snaps = _torch_steps(torch.optim.Adam, w0, grads, state0, lr=h["lr"],
+                             betas=(h["beta1"], h["beta2"]), eps=h["eps"])
+        (w, st), (w_new, st_new) = snaps[-2], snaps[-1]
+        g = grads[-1]
+        m, v = st.get("exp_avg", np.zeros(shape)), st.get("exp_avg_sq", np.zeros(shape))
+        expected = (w_new, st_new["exp_avg"], st_new["exp_avg_sq"])
+        assert int(st_new["step"]) == t
+        args = (w, g, m, v, t, h["lr"], h["beta1"], h["beta2"], h["eps"])
+        bugs = _named_bugs(compare, expected, **{
+            "there is no bias correction (m and v are used without dividing by 1 - beta ** t)":
+                _adam_numpy(*args, correct_m=False, correct_v=False),
+            "only m is bias-corrected (v_hat = v / (1 - beta2 ** t) is missing)":
+                _adam_numpy(*args, correct_v=False),
+            "only v is bias-corrected (m_hat = m / (1 - beta1 ** t) is missing)":
+                _adam_numpy(*args, correct_m=False),
+            "the bias correction uses t + 1: t already counts from 1": _adam_numpy(*args, t_shift=1),
+            "the bias correction uses t - 1: t already counts from 1":
+                _adam_numpy(*args, t_shift=-1) if t > 1 else None,
+            "eps is added inside the square root (sqrt(v_hat + eps) instead of sqrt(v_hat) + eps)":
+                _adam_numpy(*args, eps_inside=True),
+            "the bias-corrected m_hat and v_hat are returned instead of m and v (the state must stay "
+            "uncorrected)": _adam_numpy(*args, return_hats=True),
+            "beta1 and beta2 are swapped": _adam_numpy(w, g, m, v, t, h["lr"], h["beta2"], h["beta1"], h["eps"]),
+        })
+        kwargs = dict(hyper or {})
+        return Case("adam_step", label, (w, g, m, v, t), expected, compare, kwargs=kwargs, bugs=bugs, **kw)
+
+    if not hidden:
+        return [case("the first step (t = 1, m = v = 0), default lr, betas and eps: every weight moves by "
+                     "about lr", (5,), 1),
+                case("step t = 2, lr 0.1: m and v from torch.optim.Adam after one step", (3, 2), 2,
+                     hyper=dict(lr=0.1)),
+                case("step t = 5 of a chain, lr 0.01, betas (0.8, 0.99), eps 1e-6", (4,), 5,
+                     hyper=dict(lr=0.01, beta1=0.8, beta2=0.99, eps=1e-6)),
+                case("small gradients (|g| about 1e-6), t = 3: eps matters", (6,), 3, scale=1e-6,
+                     hyper=dict(lr=0.01)),
+                case("step t = 1000 (1 - beta2 ** t is still about 0.63), lr 0.01", (3,), 1000,
+                     hyper=dict(lr=0.01), state_from=999)]
+    shape, big = _rand_shape(rng), int(rng.integers(1000, 4000))
+    return [case("a random early step (t = 1 to 4: the bias correction is large), random shapes and lr",
+                 shape, int(rng.integers(1, 5)), hyper=dict(lr=float(rng.uniform(1e-3, 0.1))), weight=2),
+            case("a step t between 10 and 60 of a chain, default hyperparameters", _rand_shape(rng),
+                 int(rng.integers(10, 61))),
+            case("random betas and eps given by keyword", _rand_shape(rng), int(rng.integers(2, 8)),
+                 hyper=dict(lr=float(rng.uniform(1e-3, 0.05)), beta1=float(rng.uniform(0.5, 0.95)),
+                            beta2=float(rng.uniform(0.9, 0.9999)), eps=float(10 ** rng.uniform(-7, -4)))),
+            case("small gradients (|g| about 1e-7 to 1e-5): eps matters", _rand_shape(rng),
+                 int(rng.integers(1, 6)), scale=float(10 ** rng.uniform(-7, -5)), hyper=dict(lr=0.01)),
+            case("a large step count t (1e3 to 4e3), a 3-d array", _rand_shape(rng, 3), big,
+                 hyper=dict(lr=0.01), state_from=big - 1)]
+
+
+# ---------------------------------------------------------------- dropout
+@dataclass(frozen=True)
+class DropoutLaw:
+    """What ``dropout_forward(X, p, rng, train)`` must satisfy (or what a bug satisfies).
+
+    ``identity``: ``out`` is ``X`` and ``mask`` all ones. Otherwise a fraction ``keep`` of
+    the entries is kept, ``out = X * kept * scale`` with ``kept`` the returned mask, or its
+    complement when ``mask_means_dropped``.
+    """
+
+    X: np.ndarray
+    identity: bool = False
+    keep: float = 1.0
+    scale: float = 1.0
+    mask_means_dropped: bool = False
+
+
+# A correct answer misses the kept-fraction bound with probability at most DELTA per case
+# (Hoeffding: P(|fraction - (1 - p)| >= t) <= 2 exp(-2 n t^2), for any n and p).
+DELTA = 1e-9
+# out = X * mask / (1 - p) "exactly": X / (1 - p) * mask or X * mask * (1 / (1 - p)) round
+# differently, by a unit or two in the last place; 8 units of float64 allow for that.
+ULPS = 8 * np.finfo(np.float64).eps
+
+
+def hoeffding_margin(n: int, delta: float = DELTA) -> float:
+    return math.sqrt(math.log(2 / delta) / (2 * n))
+
+
+def dropout_result(got, law: DropoutLaw):
+    """Compare what ``probe="call_twice"`` reports, ``((out, mask), (out, mask))``, with a law."""
+    X = law.X
+    if not isinstance(got, tuple) or len(got) != 2:
+        return f"the call did not report two results (got {_describe(got)})"
+    pairs = []
+    for res in got:
+        if not isinstance(res, (tuple, list)) or len(res) != 2:
+            return f"expected a tuple (out, mask), got {_describe(res)}"
+        out, mask = res
+        for name, a in (("out", out), ("mask", mask)):
+            if not isinstance(a, np.ndarray):
+                return f"{name}: expected a NumPy array of shape {X.shape}, got {_describe(a)}"
+            if a.shape != X.shape:
+                return f"{name}: wrong shape: got {a.shape}, expected {X.shape} (the shape of X)"
+        if out.dtype != np.float64:
+            return f"out: wrong dtype: got {out.dtype}, expected float64"
+        if not (mask.dtype == bool or np.issubdtype(mask.dtype, np.number)):
+            return f"mask: wrong dtype {mask.dtype}, expected numbers (or booleans)"
+        if not np.isin(mask, (0, 1)).all():
+            return "mask: every entry must be 0 or 1"
+        pairs.append((out, mask.astype(np.float64)))
+    (out, mask), (out2, mask2) = pairs
+    if not (np.array_equal(out, out2) and np.array_equal(mask, mask2)):
+        return ("two calls with generators in the same state returned different results: draw the random "
+                "numbers from rng (the argument), not from np.random or a new generator")
+    if law.identity:
+        if not np.array_equal(out, X):
+            return "out must equal X (dropout is the identity in eval mode and for p = 0)"
+        if not (mask == 1).all():
+            return "mask must be all ones (nothing is dropped in eval mode or for p = 0)"
+        return None
+    kept = 1.0 - mask if law.mask_means_dropped else mask
+    want = X * kept * law.scale
+    err = np.abs(out - want)
+    if (err > ULPS * np.abs(want)).any():
+        return ("out is not X * mask / (1 - p) for the returned mask "
+                f"(max abs error {float(err.max()):.3g} in {int((err > ULPS * np.abs(want)).sum())} "
+                f"of {X.size} entries)")
+    frac, margin = float(kept.mean()), hoeffding_margin(X.size)
+    if abs(frac - law.keep) > margin:
+        return (f"the mask keeps a fraction {frac:.4f} of the entries; expected 1 - p = {law.keep:.4f} "
+                f"(within {margin:.4f}: each entry is kept with probability 1 - p)")
+    if X.ndim == 2 and min(X.shape) >= 20 and 0 < frac < 1:
+        if (mask == mask[:1]).all() or (mask == mask[:, :1]).all():
+            return ("every row (or every column) has the same mask: draw one random number per entry "
+                    "of X, rng.random(X.shape)")
+    return None
+
+
+@task("dropout_forward")
+def dropout_cases(rng, hidden):
+    def case(label, X, p, train=True, **kw):
+        law = DropoutLaw(X, identity=True) if (not train or p == 0) else DropoutLaw(X, keep=1 - p, scale=1 / (1 - p))
+        bugs = {}
+        if p > 0:
+            trained = DropoutLaw(X, keep=1 - p, scale=1 / (1 - p))
+            bugs = {"dropout is applied in eval mode (train=False must give out = X)": trained} if not train else {
+                "the kept values are scaled by (1 - p) instead of divided by it": DropoutLaw(X, keep=1 - p,
+                                                                                            scale=1 - p),
+                "the kept values are not scaled (inverted dropout divides them by 1 - p)":
+                    DropoutLaw(X, keep=1 - p),
+                "mask is 1 where a unit is dropped; it must be 1 where a unit is kept":
+                    DropoutLaw(X, keep=1 - p, scale=1 / (1 - p), mask_means_dropped=True),
+                "p is used as the probability of keeping a unit; it is the probability of dropping it":
+                    DropoutLaw(X, keep=p, scale=1 / p),
+                "p is used as the probability of keeping a unit (and out divided by 1 - p)":
+                    DropoutLaw(X, keep=p, scale=1 / (1 - p)),
+            }
+        return Case("dropout_forward", label, (X, p, Rng(int(rng.integers(2**31)))), law, dropout_result,
+                    kwargs={} if train else {"train": False}, bugs=bugs, probe="call_twice", **kw)
+
+    if not hidden:
+        return [case("p = 0.3 on X (400, 250): out = X * mask / 0.7, about 70% kept", rng.normal(size=(400, 250)),
+                     0.3),
+                case("p = 0.8 on X (300, 100) + 2: about 20% kept", rng.normal(size=(300, 100)) + 2.0, 0.8),
+                case("eval mode (train=False), p = 0.5: out = X, mask all ones", rng.normal(size=(50, 40)), 0.5,
+                     train=False),
+                case("p = 0 in training mode: out = X, mask all ones", rng.normal(size=(30, 20)), 0.0),
+                case("a small X (3, 4), p = 0.25", rng.normal(size=(3, 4)), 0.25)]
+    p = float(rng.choice([rng.uniform(0.1, 0.4), rng.uniform(0.6, 0.9)]))
+    shape = (int(rng.integers(200, 500)), int(rng.integers(100, 300)))
+    return [case("random p away from 0.5, random X (N, D) with about 50,000 entries or more",
+                 rng.normal(size=shape), p, weight=2),
+            case("eval mode with a random p", rng.normal(size=(int(rng.integers(20, 80)), 30)),
+                 float(rng.uniform(0.1, 0.9)), train=False),
+            case("p = 0 in training mode, a 3-d array", rng.normal(size=(4, 5, 6)), 0.0),
+            case("a 3-d array (N, C, L), p = 0.2", rng.normal(size=(20, 40, 60)), 0.2),
+            case("p = 0.9, X with exact zeros", np.where(rng.random((300, 200)) < 0.3, 0.0,
+                                                        rng.normal(size=(300, 200))), 0.9)]
+
+
+# ---------------------------------------------------------------- batch norm
+def _torch_batchnorm(X, gamma, beta, eps):
+    t = lambda a: torch.tensor(np.asarray(a, dtype=np.float64))  # noqa: E731
+    return F.batch_norm(t(X), None, None, weight=t(gamma), bias=t(beta), training=True, eps=eps).numpy()
+
+
+def _batchnorm_numpy(X, gamma, beta, eps, ddof=0, eps_outside=False, axis=0, affine=True):
+    """Batch norm with switches for the classic mistakes (feedback only)."""
+    mu = X.mean(axis=axis, keepdims=True)
+    var = X.var(axis=axis, ddof=ddof, keepdims=True)
+    X_hat = (X - mu) / (np.sqrt(var) + eps if eps_outside else np.sqrt(var + eps))
+    return gamma * X_hat + beta if affine else X_hat
+
+
+@task("batchnorm_forward")
+def batchnorm_cases(rng, hidden):
+    compare = close(rtol=1e-8, atol=1e-10)
+
+    def case(label, X, gamma, beta, eps=None, **kw):
+        X, gamma, beta = (np.asarray(a, dtype=np.float64) for a in (X, gamma, beta))
+        e = 1e-5 if eps is None else eps
+        expected = _torch_batchnorm(X, gamma, beta, e)
+        with np.errstate(all="ignore"):
+            bugs = _named_bugs(compare, expected, **{
+                "the variance is unbiased (divided by N - 1); batch norm uses the biased one (divided by N)":
+                    _batchnorm_numpy(X, gamma, beta, e, ddof=1) if len(X) > 1 else None,
+                "eps is added outside the square root (sqrt(var) + eps instead of sqrt(var + eps))":
+                    _batchnorm_numpy(X, gamma, beta, e, eps_outside=True),
+                "the statistics are taken over axis 1 (each sample) instead of axis 0 (each feature, over the "
+                "batch)": _batchnorm_numpy(X, gamma, beta, e, axis=1),
+                "gamma and beta are not applied (return gamma * X_hat + beta)":
+                    _batchnorm_numpy(X, gamma, beta, e, affine=False),
+                "eps is ignored (the default 1e-5 is used whatever eps is given)":
+                    _batchnorm_numpy(X, gamma, beta, 1e-5) if eps is not None else None,
+            })
+        return Case("batchnorm_forward", label, (X, gamma, beta), expected, compare,
+                    kwargs={} if eps is None else {"eps": eps}, bugs=bugs, **kw)
+
+    def rand(N, D, loc=0.0, scale=1.0):
+        return (rng.normal(loc, scale, size=(N, D)), rng.normal(1.0, 0.5, size=D), rng.normal(size=D))
+
+    if not hidden:
+        Xc, g, b = rand(6, 4, loc=3.0, scale=5.0)
+        Xc[:, 2] = 1.5
+        return [case("random X (8, 3) far from mean 0 and std 1, random gamma and beta", *rand(8, 3, 3.0, 5.0)),
+                case("a batch of two samples (N = 2)", *rand(2, 5)),
+                case("a feature that is constant over the batch (its variance is 0: eps matters)", Xc, g, b),
+                case("eps = 0.1 given by keyword, small variances", *rand(10, 4, scale=0.3), eps=0.1),
+                case("gamma = 1, beta = 0: every feature of the output has mean 0 and variance 1 (almost)",
+                     rng.normal(2.0, 3.0, size=(16, 5)), np.ones(5), np.zeros(5))]
+    N, D = int(rng.integers(3, 40)), int(rng.integers(2, 12))
+    Xc, g, b = rand(N, D, scale=2.0)
+    Xc[:, rng.integers(D)] = rng.normal()
+    n = int(rng.integers(3, 9))
+    return [case("random N and D, random offsets and scales per feature",
+                 rng.normal(rng.normal(0, 5, size=D), rng.uniform(0.1, 10, size=D), size=(N, D)),
+                 rng.normal(1.0, 0.5, size=D), rng.normal(size=D), weight=2),
+            case("square X (N = D): axis mistakes keep the shape", *rand(n, n, scale=2.0)),
+            case("a constant feature (variance 0)", Xc, g, b),
+            case("a small batch (N = 3 to 4)", *rand(int(rng.integers(3, 5)), D)),
+            case("eps given by keyword (1e-3 to 1), small variances", *rand(12, D, scale=0.05),
+                 eps=float(10 ** rng.uniform(-3, 0)))]
+
+
+# ---------------------------------------------------------------- the training loop (torch)
+def reference_train_one_epoch(model, loader, optimizer, loss_fn, zero_grad=True, train_mode=True,
+                              per_batch=False, last_only=False, step_first=False):
+    """One epoch; the mean loss over the samples. The switches make the classic mistakes."""
+    if train_mode:
+        model.train()
+    total, count, batch_means = 0.0, 0, []
+    for x, y in loader:
+        if zero_grad:
+            optimizer.zero_grad()
+        loss = loss_fn(model(x), y)          # the batch mean
+        if step_first:
+            optimizer.step()
+        loss.backward()
+        if not step_first:
+            optimizer.step()
+        batch_means.append(loss.item())
+        total += loss.item() * len(y)       # weighted by the batch size
+        count += len(y)
+    if last_only:
+        return batch_means[-1]
+    return sum(batch_means) / len(batch_means) if per_batch else total / count
+
+
+def reference_evaluate(model, loader, eval_mode=True, no_grad=True, per_batch=False, as_count=False,
+                       as_percent=False):
+    """Accuracy over the samples, in eval mode, without gradients. The switches make mistakes."""
+    if eval_mode:
+        model.eval()
+    correct, count, batch_acc = 0, 0, []
+    with torch.set_grad_enabled(not no_grad):
+        for x, y in loader:
+            hits = int((model(x).argmax(dim=1) == y).sum())
+            correct += hits
+            count += len(y)
+            batch_acc.append(hits / len(y))
+    if as_count:
+        return correct
+    if per_batch:
+        return sum(batch_acc) / len(batch_acc)
+    return 100.0 * correct / count if as_percent else correct / count
+
+
+def _run_probe(name, fn, description):
+    return wire.decode(PROBES[name](fn, [], description, {})["value"])
+
+
+def _run_case(name, reference, compare, bug_switches, label, description, **kw):
+    """A case of a torch answer: the probe ``name`` runs the described run with the reference
+    here, and with every switch of ``bug_switches`` for the feedback."""
+    expected = _run_probe(name, reference, description)
+    bugs = _named_bugs(compare, expected, **{
+        bug: _run_probe(name, functools.partial(reference, **sw), description) for bug, sw in bug_switches.items()})
+    return Case(name, label, (), expected, compare, kwargs=description, bugs=bugs, probe=name, **kw)
+
+
+# float32 runs. The same operations in the same order give the same bits (the probe runs
+# torch on one thread, in the sandbox and here), but an equivalent loop may round
+# differently (a loss summed another way, zeroed instead of None gradients), and Adam
+# divides by sqrt(v), which can magnify a rounding difference in a tiny gradient. 1e-4
+# relative is about a thousand float32 roundings; every bug moves some weight by about
+# lr * |gradient| or more, orders of magnitude beyond it.
+STATE_TOL = close(rtol=1e-4, atol=1e-6)
+LOSS_RTOL = 1e-5      # the loss: a float32 batch mean, summed in float64 or float32
+
+
+def _number(value, what):
+    """Why ``value`` is not a real number (a Python or NumPy float), or None."""
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "fiu":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        hint = " (a tensor? return loss.item() or float(...))" if "Tensor" in _describe(value) else ""
+        return f"expected {what} as a float, got {_describe(value)}{hint}"
+    return None
+
+
+def _state(got_state, want_state, when):
+    if not isinstance(got_state, list) or len(got_state) != len(want_state):
+        return "the model's state could not be read"
+    for k, (g, w) in enumerate(zip(got_state, want_state)):
+        problem = STATE_TOL(g, w)
+        if problem is not None:
+            return f"the model's parameters {when} differ from the reference's (tensor #{k + 1}: {problem})"
+    return None
+
+
+def train_result(got, expected):
+    """``(loss, model.training, state)`` after one epoch."""
+    if not isinstance(got, tuple) or len(got) != 3:
+        return f"the run did not report its result (got {_describe(got)})"
+    value, training, st = got
+    problem = _number(value, "the mean loss")
+    if problem:
+        return problem
+    if training is not True:
+        return "the model is in eval mode after train_one_epoch: call model.train() before the loop"
+    problem = _state(st, expected[2], "after the epoch")
+    if problem:
+        return problem
+    v, want = float(value), expected[0]
+    if not abs(v - want) <= LOSS_RTOL * abs(want):
+        return f"the returned loss {v:.6g} is not the mean loss over the epoch's samples ({want:.6g})"
+    return None
+
+
+def evaluate_result(got, expected):
+    """``(accuracy, model.training, gradients recorded, state)``."""
+    if not isinstance(got, tuple) or len(got) != 4:
+        return f"the run did not report its result (got {_describe(got)})"
+    value, training, grad_on, st = got
+    problem = _number(value, "the accuracy")
+    if problem:
+        return problem
+    if training is not False:
+        return "the model is still in training mode after evaluate: call model.eval() (dropout off, batch " \
+               "norm on its running statistics)"
+    if grad_on:
+        return "the forward passes recorded gradients: run them under torch.no_grad()"
+    v, want = float(value), expected[0]
+    if not abs(v - want) <= 1e-6:
+        return f"the returned accuracy {v:.6g} is not the fraction of samples classified correctly ({want:.6g})"
+    return _state(st, expected[3], "after evaluate (it must not change them)")
+
+
+def _description(rng, N, sizes, batch, **kw):
+    """A run: data X (N, D) and labels, the model and loader settings (see probes.py)."""
+    assert N % batch != 0, "the last batch must be smaller"
+    return dict(seed=int(rng.integers(2**31)), sizes=[int(s) for s in sizes],
+                X=rng.normal(size=(N, sizes[0])).astype(np.float32),
+                y=rng.integers(0, sizes[-1], size=N), batch_size=int(batch), **kw)
+
+
+TRAIN_BUGS = {
+    "the gradients are never cleared (optimizer.zero_grad() in every batch): they accumulate": dict(zero_grad=False),
+    "the model is not put in training mode (model.train())": dict(train_mode=False),
+    "the batch means are averaged, so the smaller last batch counts as much as a full one (weight each "
+    "batch by its size)": dict(per_batch=True),
+    "only the last batch's loss is returned": dict(last_only=True),
+    "optimizer.step() is called before loss.backward()": dict(step_first=True),
+}
+
+EVAL_BUGS = {
+    "the model is not put in eval mode (model.eval())": dict(eval_mode=False),
+    "the forward passes record gradients (no torch.no_grad())": dict(no_grad=False),
+    "the batch accuracies are averaged, so the smaller last batch counts as much as a full one":
+        dict(per_batch=True),
+    "the number of correct samples is returned instead of the fraction": dict(as_count=True),
+    "a percentage is returned instead of a fraction": dict(as_percent=True),
+}
+
+
+@task("train_one_epoch")
+def train_one_epoch_cases(rng, hidden):
+    def case(label, description, **kw):
+        return _run_case("train_one_epoch", reference_train_one_epoch, train_result, TRAIN_BUGS, label,
+                         description, **kw)
+
+    def run(N, sizes, batch, opt="sgd", lr=0.1, momentum=0.0, **kw):
+        return _description(rng, N, sizes, batch, optimizer=opt, lr=lr, momentum=momentum, **kw)
+
+    if not hidden:
+        return [case("MLP 4-8-3, 50 samples in batches of 16 (the last has 2), SGD lr 0.1",
+                     run(50, [4, 8, 3], 16)),
+                case("MLP 5-16-4 with batch norm, starting in eval mode, 45 samples in batches of 10, Adam lr 0.01",
+                     run(45, [5, 16, 4], 10, opt="adam", lr=0.01, batchnorm=True, start_eval=True)),
+                case("MLP 6-12-12-3 with dropout 0.3, SGD with momentum 0.9, 70 samples in batches of 32",
+                     run(70, [6, 12, 12, 3], 32, momentum=0.9, dropout=0.3))]
+    B = int(rng.integers(8, 20))
+    N = B * int(rng.integers(3, 7)) + int(rng.integers(2, B // 2))     # a last batch of 2 or more (batch norm)
+    D, C = int(rng.integers(3, 10)), int(rng.integers(2, 6))
+    return [case("random sizes and data, a small last batch, SGD with momentum, starting in eval mode",
+                 run(N, [D, int(rng.integers(4, 20)), C], B, lr=float(rng.uniform(0.05, 0.3)),
+                     momentum=float(rng.uniform(0.5, 0.95)), start_eval=True), weight=2),
+            case("random sizes, batch norm, Adam", run(N, [D, 16, 8, C], B, opt="adam", lr=0.01, batchnorm=True)),
+            case("random sizes, dropout and batch norm, starting in eval mode, Adam",
+                 run(N, [D, 12, C], B, opt="adam", lr=0.005, dropout=float(rng.uniform(0.1, 0.5)),
+                     batchnorm=True, start_eval=True))]
+
+
+@task("evaluate")
+def evaluate_cases(rng, hidden):
+    def case(label, description, **kw):
+        return _run_case("evaluate", reference_evaluate, evaluate_result, EVAL_BUGS, label, description, **kw)
+
+    def run(N, sizes, batch, agree=0.7, **kw):
+        return _description(rng, N, sizes, batch, use_pred=rng.random(N) < agree, **kw)
+
+    if not hidden:
+        return [case("MLP 4-8-3, 50 samples in batches of 16 (the last has 2)", run(50, [4, 8, 3], 16)),
+                case("MLP 6-32-5 with dropout 0.5, in training mode before the call, 80 samples in batches of 32",
+                     run(80, [6, 32, 5], 32, dropout=0.5)),
+                case("MLP 5-16-4 with batch norm, in training mode before the call, 45 samples in batches of 20",
+                     run(45, [5, 16, 4], 20, batchnorm=True))]
+    B = int(rng.integers(8, 24))
+    N = B * int(rng.integers(2, 6)) + int(rng.integers(2, B // 2))
+    D, C = int(rng.integers(3, 10)), int(rng.integers(3, 8))
+    return [case("random sizes and data, a small last batch", run(N, [D, 16, C], B, agree=float(rng.uniform(0.4, 0.9)))),
+            case("dropout 0.5 and batch norm, in training mode before the call",
+                 run(N, [D, 24, 24, C], B, dropout=0.5, batchnorm=True), weight=2),
+            case("dropout, starting in eval mode", run(N, [D, 16, C], B, dropout=0.3, start_eval=True))]

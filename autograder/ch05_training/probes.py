@@ -1,0 +1,119 @@
+"""Probes of ``ch05_training``: how ``train_one_epoch`` and ``evaluate`` are called.
+
+A torch model, loader or optimizer cannot cross the sandbox boundary, so the
+grader sends a *description* of a run, as plain numbers and arrays (the
+keyword arguments of a case), and the probe builds everything from it:
+
+- ``seed``: ``torch.manual_seed`` before the model is built (weights, and the
+  dropout masks drawn during the run);
+- ``sizes``: layer widths ``[D, H1, ..., C]`` of an MLP ``nn.Sequential``:
+  ``Linear``, then after every hidden ``Linear`` an optional ``BatchNorm1d``
+  (``batchnorm``), ``ReLU`` and an optional ``Dropout(dropout)``;
+- ``X (N, D)``, ``y (N,)``, ``batch_size``: a ``DataLoader`` over a
+  ``TensorDataset`` (float32 inputs, int64 labels), ``shuffle=False`` so that
+  the run is deterministic; ``N`` is not a multiple of ``batch_size``, so the
+  last batch is smaller;
+- ``start_eval``: whether the model is put in eval mode before the call;
+- ``optimizer`` (``"sgd"`` or ``"adam"``), ``lr``, ``momentum``: the optimizer
+  of ``train_one_epoch``, whose loss is ``nn.CrossEntropyLoss()``;
+- ``use_pred`` (``evaluate`` only): where it is 1, the label is replaced by the
+  model's own eval-mode prediction, so that the accuracy is neither near chance
+  nor 1 and a forward pass in the wrong mode changes it.
+
+Each probe returns what the function returned (as it is: a tensor is reported
+as one, not converted), ``model.training`` afterwards, and every entry of the
+model's ``state_dict`` (parameters, and batch norm's running statistics) as a
+float64 array; ``evaluate``'s probe also says whether any forward pass ran
+with gradients enabled (a forward hook records ``torch.is_grad_enabled()``).
+
+The same probe runs the student's function in the sandbox (and in the
+notebook) and the reference in the grader (``checks.py``). It runs torch on
+one thread, so both runs do the same float32 operations in the same order.
+"""
+
+
+def build(d):
+    """``(model, loader)`` from a description ``d`` (the case's keyword arguments)."""
+    import torch
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+
+    torch.manual_seed(int(d["seed"]))
+    sizes = [int(s) for s in d["sizes"]]
+    layers = []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(fan_in, fan_out))
+        if i < len(sizes) - 2:                       # hidden layers only
+            if d.get("batchnorm"):
+                layers.append(nn.BatchNorm1d(fan_out))
+            layers.append(nn.ReLU())
+            if d.get("dropout"):
+                layers.append(nn.Dropout(float(d["dropout"])))
+    model = nn.Sequential(*layers)
+    X = torch.from_numpy(np.asarray(d["X"], dtype=np.float32))      # (N, D)
+    y = torch.from_numpy(np.asarray(d["y"], dtype=np.int64))        # (N,)
+    if "use_pred" in d:
+        model.eval()
+        with torch.no_grad():
+            pred = model(X).argmax(dim=1)
+        y = torch.where(torch.from_numpy(np.asarray(d["use_pred"], dtype=bool)), pred, y)
+    model.train(not d.get("start_eval"))
+    loader = DataLoader(TensorDataset(X, y), batch_size=int(d["batch_size"]), shuffle=False)
+    return model, loader
+
+
+def state(model):
+    """Every entry of the model's state_dict, as float64 arrays, in order."""
+    return [t.detach().double().numpy().copy() for t in model.state_dict().values()]
+
+
+def _one_thread(run):
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return run()
+    finally:
+        torch.set_num_threads(threads)
+
+
+def probe_train_one_epoch(fn, args, kwargs, ns):
+    """``fn(model, loader, optimizer, loss_fn)`` on the described run:
+    reports ``(value, model.training, state)``."""
+    import torch
+
+    def run():
+        model, loader = build(kwargs)
+        if kwargs["optimizer"] == "adam":
+            opt = torch.optim.Adam(model.parameters(), lr=float(kwargs["lr"]))
+        else:
+            opt = torch.optim.SGD(model.parameters(), lr=float(kwargs["lr"]),
+                                  momentum=float(kwargs.get("momentum", 0.0)))
+        value, warns = captured(fn, model, loader, opt, torch.nn.CrossEntropyLoss())
+        return (value, bool(model.training), state(model)), warns
+
+    value, warns = _one_thread(run)
+    return {"value": wire.encode(value), "args_after": [None for _ in args], "warnings": warns}
+
+
+def probe_evaluate(fn, args, kwargs, ns):
+    """``fn(model, loader)`` on the described model and data: reports
+    ``(value, model.training, any forward pass with gradients enabled, state)``."""
+    import torch
+
+    def run():
+        model, loader = build(kwargs)
+        grad_on = []
+        hook = model.register_forward_hook(lambda m, inp, out: grad_on.append(torch.is_grad_enabled()))
+        try:
+            value, warns = captured(fn, model, loader)
+        finally:
+            hook.remove()
+        return (value, bool(model.training), any(grad_on), state(model)), warns
+
+    value, warns = _one_thread(run)
+    return {"value": wire.encode(value), "args_after": [None for _ in args], "warnings": warns}
+
+
+PROBES = {"train_one_epoch": probe_train_one_epoch, "evaluate": probe_evaluate}
