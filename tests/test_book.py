@@ -1,127 +1,46 @@
 """The built book, looked at in a headless browser.
 
 The book is built once per test session with the command ``make book`` runs
-(``jupyter-book build . --warningiserror --keep-going``), or the last
-successful build is reused when it is newer than every file under ``book/``,
-``exercises/`` and the two config files. Then every page of the table of
-contents is opened in headless Chromium, and we check what a reader would
-see: typeset math, figures that exist, no error output, and nothing loaded
-from the internet.
+(``jupyter-book build . --warningiserror --keep-going``, by
+``nncourse.book.build_once``), or the last successful build is reused when it
+is newer than every file it is made of (``book.INPUT_DIRS``/``INPUT_FILES``).
+Then every page of the table of contents is opened in headless Chromium, and
+we check what a reader would see: typeset math, figures that exist, no error
+output, nothing loaded from the internet, and for every chapter its exercise
+(download link and self-check command). That every chapter prints the same
+numbers when run again is checked in ``test_determinism.py``.
 """
 
 from __future__ import annotations
 
-import fcntl
 import html
 import html.parser
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-import yaml
+
+from nncourse import book
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "_build"
-HTML = BUILD / "html"
-STATUS = BUILD / ".book-build-status.json"   # written after every build by this test
-SHOTS = BUILD / "screenshots"
-INPUT_DIRS = ("book", "exercises")
-INPUT_FILES = ("_config.yml", "_toc.yml")
+SHOTS = book.BUILD / "screenshots"
+HTML = book.HTML
 CHAPTER = "book/ch01_neuron"
-GRADED = ("sigmoid", "relu", "neuron_forward", "perceptron_train")
-BUILD_TIMEOUT = 1800
-
-
-def jupyter_book() -> str:
-    for cand in (Path(sys.executable).parent / "jupyter-book", ROOT / ".venv" / "bin" / "jupyter-book"):
-        if cand.is_file():
-            return str(cand)
-    pytest.fail("jupyter-book not found next to this Python or in .venv/bin: run `make setup`")
-
-
-BUILD_CMD = [jupyter_book(), "build", ".", "--warningiserror", "--keep-going"]
-
-
-def toc_pages() -> list[str]:
-    """Every page of _toc.yml, as a path without suffix (``book/ch01_neuron``)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                pages.append(e["file"])
-            walk(e.get("sections"))
-            walk(e.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return pages
-
-
-PAGES = toc_pages()
-
-
-# ---------------------------------------------------------------- building (once per session)
-def _newest_input() -> float:
-    newest = max((ROOT / f).stat().st_mtime for f in INPUT_FILES)
-    for d in INPUT_DIRS:
-        for p in (ROOT / d).rglob("*"):
-            if p.is_file() and ".ipynb_checkpoints" not in p.parts:
-                newest = max(newest, p.stat().st_mtime)
-    return newest
-
-
-def _fresh_build_status() -> dict | None:
-    """The status of the last build if it succeeded and nothing changed since."""
-    try:
-        status = json.loads(STATUS.read_text())
-    except (OSError, ValueError):
-        return None
-    if status.get("returncode") != 0 or not (HTML / "index.html").is_file():
-        return None
-    if STATUS.stat().st_mtime <= _newest_input():
-        return None
-    if status.get("command") != BUILD_CMD[1:]:
-        return None
-    return status
+PAGES = book.toc_pages()
+CHAPTERS = book.chapters()
 
 
 @pytest.fixture(scope="session")
 def book_build() -> dict:
-    """Build the book unless a fresh successful build exists; return its status.
-
-    A lock file serialises this between pytest-xdist workers: the first
-    builds, the others then find the fresh build and reuse it.
-    """
-    BUILD.mkdir(exist_ok=True)
-    with open(BUILD / ".book-build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        status = _fresh_build_status()
-        if status is not None:
-            return dict(status, reused=True)
-        t0 = time.monotonic()
-        try:
-            proc = subprocess.run(BUILD_CMD, cwd=ROOT, capture_output=True, text=True,
-                                  timeout=BUILD_TIMEOUT)
-            rc, out = proc.returncode, proc.stdout + proc.stderr
-        except subprocess.TimeoutExpired as e:
-            rc, out = -1, f"timed out after {BUILD_TIMEOUT} s\n{e.stdout or ''}{e.stderr or ''}"
-        status = {"command": BUILD_CMD[1:], "returncode": rc, "seconds": round(time.monotonic() - t0, 1),
-                  "log_tail": out[-6000:]}
-        STATUS.write_text(json.dumps(status, indent=1))
-        return dict(status, reused=False)
+    """The book, built once per test session (or a fresh earlier build, reused)."""
+    return book.build_once()
 
 
 @pytest.fixture(autouse=True)
@@ -132,7 +51,7 @@ def _needs_the_build(book_build):
 
 def test_book_builds_without_warnings(book_build):
     assert book_build["returncode"] == 0, (
-        f"`{' '.join(BUILD_CMD)}` failed (exit {book_build['returncode']}); end of its log:\n"
+        f"`jupyter-book {' '.join(book_build['command'])}` failed (exit {book_build['returncode']}); end of its log:\n"
         + book_build["log_tail"])
 
 
@@ -341,41 +260,50 @@ def test_chapter_has_no_stderr_output():
     assert "output stderr" not in source, "a cell of chapter 1 writes to stderr (a warning leaked)"
 
 
-def test_chapter_links_the_exercise_download():
-    p = static(CHAPTER)
-    downloads = [a["href"] for a in p.anchors if "download" in (a.get("class") or "")]
-    target = [h for h in downloads if h.endswith("/ch01_neuron.ipynb")]
-    assert target, f"no download link to ch01_neuron.ipynb (download links: {downloads})"
-    f = local_file(CHAPTER, target[0])
+def graded_names(release: Path) -> list[str]:
+    """The grade ids (function and class names) of a release's autograded answer cells."""
+    cells = json.loads(release.read_text())["cells"]
+    return [c["metadata"]["nbgrader"]["grade_id"] for c in cells
+            if c["cell_type"] == "code" and c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+
+
+def exercise_section(page: str) -> str:
+    """The text of a built page's "Exercise" section (tags removed)."""
+    source = page_path(page).read_text(encoding="utf-8")
+    start = source.rfind('id="exercise"')
+    assert start >= 0, f"{page} has no section 'Exercise'"
+    return html.unescape(re.sub(r"<[^>]+>", "", source[start:]))
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_links_its_exercise_and_says_how_to_self_check(page):
+    """A released exercise: the chapter's Exercise section links the notebook for download
+    (the very file in exercises/), names every graded function, and gives the self-check
+    command. Not released yet: the section says so and links nothing."""
+    a = Path(page).name
+    release = ROOT / "exercises" / a / f"{a}.ipynb"
+    downloads = [x["href"] for x in static(page).anchors if "download" in (x.get("class") or "")]
+    text = exercise_section(page)
+    if not release.is_file():
+        assert "not released yet" in text, f"{page}: no exercises/{a}/ and the page does not say so"
+        assert not downloads, f"{page} links downloads {downloads} but has no released exercise"
+        return
+    target = [h for h in downloads if h.endswith(f"/{a}.ipynb")]
+    assert target, f"{page}: no download link to {a}.ipynb (download links: {downloads})"
+    f = local_file(page, target[0])
     assert f.is_file(), f"the download {target[0]} is not in the built site"
-    assert f.read_bytes() == (ROOT / "exercises" / "ch01_neuron" / "ch01_neuron.ipynb").read_bytes()
-    source = page_path(CHAPTER).read_text(encoding="utf-8")
-    exercise_html = html.unescape(re.sub(r"<[^>]+>", "", source[source.rfind('id="exercise"'):]))
-    assert "make check NB=exercises/ch01_neuron/ch01_neuron.ipynb" in exercise_html
-    for name in GRADED:
-        assert f"{name}(" in exercise_html, f"the Exercise section does not name {name}"
-    assert "torch" in exercise_html, "the Exercise section should say that torch is not allowed"
+    assert f.read_bytes() == release.read_bytes(), f"{page} offers a stale copy of {release}"
+    commands = (f"make check NB=exercises/{a}/{a}.ipynb", f"nncourse check exercises/{a}/{a}.ipynb")
+    assert any(c in text for c in commands), f"{page}: the Exercise section gives no self-check command"
+    missing = [n for n in graded_names(release) if n not in text]
+    assert not missing, f"{page}: the Exercise section does not name the graded {missing}"
 
 
-def test_chapter_prints_the_same_numbers_as_a_fresh_run(book_build):
-    """Seeded and deterministic: running the chapter again prints exactly what the book shows."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    source = page_path(CHAPTER).read_text(encoding="utf-8")
-    blocks = re.findall(r'<div class="output stream[^"]*"><div class="highlight"><pre>(.*?)</pre>', source, re.S)
-    shown = [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks]
-    assert shown, "the chapter shows no printed output"
-
-    jupytext = Path(sys.executable).parent / "jupytext"
-    text = subprocess.run([str(jupytext), "--to", "ipynb", "-o", "-", str(ROOT / f"{CHAPTER}.md")],
-                          capture_output=True, text=True, check=True).stdout
-    nb = nbformat.reads(text, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(ROOT / "book")}}).execute()
-    again = ["".join(o.get("text", "") for o in c.get("outputs", []) if o.get("output_type") == "stream")
-             for c in nb.cells if c.cell_type == "code"]
-    assert [t for t in again if t] == shown
+def test_every_released_exercise_has_its_chapter():
+    released = sorted(p.parent.name for p in (ROOT / "exercises").glob("*/*.ipynb") if p.stem == p.parent.name)
+    assert "ch01_neuron" in released
+    orphans = [a for a in released if f"book/{a}" not in CHAPTERS]
+    assert not orphans, f"released exercises whose chapter is not in _toc.yml: {orphans}"
 
 
 # ---------------------------------------------------------------- screenshots

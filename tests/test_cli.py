@@ -97,25 +97,99 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def test_jupyterlab_starts_with_nbgrader(tmp_path):
-    port = _free_port()
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"))
-    lab = subprocess.Popen([str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser",
-                            f"--port={port}", "--ServerApp.token=t", "--ServerApp.ip=127.0.0.1",
-                            f"--ServerApp.root_dir={ROOT / 'exercises'}", "--allow-root"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
-    try:
-        page = None
-        for _ in range(120):
+STUDENT_ASSIGNMENT = "ch04_backprop"
+COURSE = "nn-from-the-neuron-up"   # CourseDirectory.course_id in nbgrader_config.py
+
+
+class Lab:
+    """A JupyterLab server for one student, spoken to over its REST API."""
+
+    def __init__(self, home: Path, exchange: Path):
+        self.port, self.token = _free_port(), "student-token"
+        (home / "cfg").mkdir(parents=True)
+        (home / "cfg" / "nbgrader_config.py").write_text(f"c.Exchange.root = {str(exchange)!r}\n")
+        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+                   JUPYTER_CONFIG_DIR=str(home / "cfg"), HOME=str(home))
+        self.work = home / "work"
+        self.work.mkdir()
+        self.proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", f"--port={self.port}",
+             f"--ServerApp.token={self.token}", "--ServerApp.ip=127.0.0.1", "--allow-root"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=self.work)
+
+    def call(self, path: str, method: str = "GET", body=None, timeout: float = 120):
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/{path}", method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            text = r.read().decode()
+        return json.loads(text) if text.lstrip().startswith(("{", "[")) else text
+
+    def wait(self, seconds: float = 180):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"JupyterLab exited with status {self.proc.returncode}"
             try:
-                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token=t", timeout=2).read().decode()
-                break
+                return self.call("api/status", timeout=5)
             except OSError:
                 time.sleep(0.5)
-        assert page is not None, "JupyterLab did not start"
-        assert "@jupyter/nbgrader" in page  # the nbgrader lab extension is enabled
-        listing = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/ch01_neuron?token=t").read()
-        assert "ch01_neuron.ipynb" in json.loads(listing)["content"][0]["name"]
+        raise AssertionError(f"JupyterLab did not answer within {seconds} s")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def test_student_flow_in_jupyterlab(tmp_path):
+    """The instructor releases an exercise with nbgrader; a student's JupyterLab (nbgrader
+    extension enabled) lists it, fetches it, saves a solution; the self-check command fails
+    on the fetched exercise and passes on the solved one; the student submits."""
+    a = STUDENT_ASSIGNMENT
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    release = subprocess.run([str(Path(sys.executable).with_name("nbgrader")), "release_assignment", a,
+                              f"--Exchange.root={exchange}", f"--CourseDirectory.db_url=sqlite:///{tmp_path}/gb.db"],
+                             capture_output=True, text=True, cwd=ROOT)
+    assert release.returncode == 0, release.stdout + release.stderr
+    lab = Lab(tmp_path / "student", exchange)
+    try:
+        lab.wait()
+        nbgrader_version = __import__("nbgrader").__version__
+        extensions = {e["name"]: e for e in lab.call("lab/api/extensions")}   # "@jupyter/nbgrader"
+        assert extensions["jupyter-nbgrader"]["enabled"], "the nbgrader lab extension is disabled"
+        assert extensions["jupyter-nbgrader"]["installed_version"] == nbgrader_version
+        assert "@jupyter/nbgrader" in lab.call("lab")   # and the page loads it
+        assert lab.call(f"nbgrader_version?version={nbgrader_version}") == {"success": True}
+
+        listed = lab.call(f"assignments?course_id={COURSE}")
+        assert listed["success"], listed
+        assert [(x["assignment_id"], x["status"]) for x in listed["value"]] == [(a, "released")]
+        fetched = lab.call(f"assignments/fetch?course_id={COURSE}&assignment_id={a}", "POST", body={})
+        assert [(x["assignment_id"], x["status"]) for x in fetched["value"]] == [(a, "fetched")]
+        mine = lab.work / a / f"{a}.ipynb"
+        assert mine.read_bytes() == release_path(a).read_bytes()
+
+        unsolved = subprocess.run([NNCOURSE, "check", str(mine)], capture_output=True, text=True)
+        assert unsolved.returncode == 1 and "self-check FAILED" in unsolved.stdout, unsolved.stdout
+
+        # the student writes the answers and saves, through the server as JupyterLab does
+        model = lab.call(f"api/contents/{a}/{a}.ipynb?content=1")
+        solved = json.loads(make_submission(a, tmp_path / "reference" / f"{a}.ipynb").read_text())
+        assert len(model["content"]["cells"]) == len(solved["cells"])
+        for mine_cell, ref_cell in zip(model["content"]["cells"], solved["cells"]):
+            mine_cell["source"] = "".join(ref_cell["source"])
+        lab.call(f"api/contents/{a}/{a}.ipynb", "PUT",
+                 body={"type": "notebook", "format": "json", "content": model["content"]})
+        passed = subprocess.run([NNCOURSE, "check", str(mine)], capture_output=True, text=True)
+        assert passed.returncode == 0 and "self-check PASSED" in passed.stdout, passed.stdout + passed.stderr
+
+        submitted = lab.call(f"assignments/submit?course_id={COURSE}&assignment_id={a}", "POST", body={})
+        assert submitted["success"] and submitted["value"][0]["status"] == "fetched", submitted
+        inbound = list((exchange / COURSE / "inbound").glob(f"*+{a}+*/{a}.ipynb"))
+        assert len(inbound) == 1 and inbound[0].read_bytes() == mine.read_bytes()
     finally:
-        lab.terminate()
-        lab.wait(timeout=20)
+        lab.stop()

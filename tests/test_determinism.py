@@ -1,0 +1,81 @@
+"""Every chapter is deterministic: run again, it prints what the built book shows.
+
+The book build (``nncourse.book.build_once``, shared with test_book.py)
+keeps each chapter's executed notebook in its execution cache. Each test here
+runs one chapter again in a fresh kernel, then compares the text under every
+code cell with the cached run's, after ``nncourse.book.normalise`` (progress
+bars, durations and the timing-only lines listed in ``book.TIMING_ONLY``).
+The fresh run comes first, so that it runs while another pytest-xdist worker
+may still be building the book.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import nbformat
+import pytest
+
+from nncourse import book
+
+CHAPTERS = book.chapters()
+built = functools.cache(book.build_once)   # once per worker process
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_prints_what_the_book_shows(page):
+    fresh = book.execute(page)
+    status = built()
+    try:
+        shown = book.cached(page)
+    except KeyError:
+        pytest.fail(f"the book's execution cache holds no run of {page} (build exit status "
+                    f"{status['returncode']}; see test_book.py::test_book_builds_without_warnings)")
+    diff = book.differences(shown, fresh, page)
+    assert not diff, (
+        f"{page} printed other numbers when run again (cached run != fresh run):\n  " + "\n  ".join(diff)
+        + "\nSeed what is random; if only timings differ, mask them in nncourse.book.TIMING_ONLY. "
+        "(With a reused build, the cache may be older than a change to nncourse/: rebuild.)")
+
+
+# ---------------------------------------------------------------- the comparison itself
+def notebook(*cells: list[dict]):
+    """A notebook whose code cells have these outputs."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("pass", outputs=[nbformat.from_dict(o) for o in c]) for c in cells]
+    return nb
+
+
+def out(text, name="stdout"):
+    return {"output_type": "stream", "name": name, "text": text}
+
+
+def test_printed_joins_chunks_and_keeps_text_forms():
+    nb = notebook([out("loss 0.1"), out("23\n"), {"output_type": "display_data", "metadata": {},
+                   "data": {"image/png": "iVBO", "text/plain": "<Figure size 550x360 with 1 Axes>"}}],
+                  [{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                    "data": {"text/plain": "array([1, 2])", "text/html": "<b>x</b>"}}],
+                  [])
+    assert book.printed(nb) == ["loss 0.123\n<Figure size 550x360 with 1 Axes>", "array([1, 2])", ""]
+
+
+def test_normalise_masks_timings_only():
+    text = ("epochs: 40%|####      | 2/5 [00:03<00:04, 1.2s/it]\n"
+            "test accuracy 98.00% (training took 61 s), 3 steps in 12.5 ms\n"
+            "<Value at 0x7f3a2c>")
+    assert book.normalise(text) == ("test accuracy 98.00% (training took <time> s), 3 steps in <time> ms\n"
+                                    "<Value at 0x?>")
+    assert book.normalise("CNN     20,538      4      61       90.12%   90.68%  (all epochs)",
+                          "book/ch06_cnn") == "CNN     20,538      4      #       90.12%   90.68%  (all epochs)"
+    assert book.normalise("time: Value 59.0 ms, NumPy 0.17 ms (NumPy 341 x faster)", "ch04_backprop") == \
+        "time: Value # ms, NumPy # ms (NumPy # x faster)"
+    assert book.normalise("loss 2.3 s.t. 5 steps; 4 seconds") == "loss 2.3 s.t. 5 steps; <time> seconds"
+
+
+def test_differences_names_the_cell_and_line():
+    a = notebook([out("a 1\nb 2\n")], [out("took 3.0 s\n")])
+    b = notebook([out("a 1\nb 3\n")], [out("took 4.5 s\n")])
+    assert book.differences(a, b) == ["code cell 1, line 2: 'b 2' != 'b 3'"]
+    assert book.differences(a, a) == []
+    assert book.differences(a, notebook([])) == ["2 code cells against 1"]
