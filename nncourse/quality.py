@@ -222,7 +222,7 @@ def record(path: Path | str, model_id: str, *, value: float, train_seconds: floa
                      "value": [float(v) for v in curve[1]]},
            "settings": dict(settings), "command": command, "machine": machine(),
            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-           "load": [float(x) for x in load]}
+           "load": [round(float(x), 2) for x in load]}
     row["curve"]["seconds"][-1] = row["train_seconds"]   # the same rounding for both
     bad = _row_problems(model_id, row)
     if bad:
@@ -254,7 +254,7 @@ def table(data: dict) -> list[dict]:
             "cpu_seconds": r["cpu_seconds"] if r else None,
             "params": r["params"] if r else None,
             "machine": (f"{r['machine']['cpu']}, {r['machine']['cores']} cores, "
-                        f"{r['settings'].get('threads', '?')} thread(s), load {r['load'][0]:g}-{r['load'][1]:g}, "
+                        f"{r['settings'].get('threads', '?')} thread(s), load {r['load'][0]:.1f}-{r['load'][1]:.1f}, "
                         f"{r['date'][:10]}") if r else None,
             "benchmark": m.benchmark,
         })
