@@ -68,12 +68,13 @@ FORMAT = 1
 class Model:
     """One row of the table: which model, on which data, measured how."""
     id: str
-    name: str
+    name: str                 # short: a table cell
     chapter: str
     data: str
     metric: str
     higher_is_better: bool
     benchmark: str            # the script that measures it
+    code: str                 # what is trained
 
     @property
     def percent(self) -> bool:
@@ -85,21 +86,21 @@ class Model:
 
 
 MODELS = (
-    Model("mlp_digits", "NumPy MLP 64-256-128-10", "ch04_backprop",
+    Model("mlp_digits", "NumPy MLP", "ch04_backprop",
           "scikit-learn digits (1,347 train / 450 test, 8x8)", "test accuracy", True,
-          "benchmarks/mlp_digits.py"),
-    Model("cnn_fashion", "CNN (build_cnn)", "ch06_cnn",
+          "benchmarks/mlp_digits.py", "nncourse.numpy_mlp.train_mlp, 64-256-128-10"),
+    Model("cnn_fashion", "CNN", "ch06_cnn",
           "Fashion-MNIST (60,000 train / 10,000 test)", "test accuracy", True,
-          "benchmarks/cnn_fashion.py"),
-    Model("mlp_fashion", "MLP 784-256-10 (baseline)", "ch06_cnn",
+          "benchmarks/cnn_fashion.py", "nncourse.models.build_cnn"),
+    Model("mlp_fashion", "MLP baseline", "ch06_cnn",
           "Fashion-MNIST (60,000 train / 10,000 test)", "test accuracy", True,
-          "benchmarks/cnn_fashion.py"),
+          "benchmarks/cnn_fashion.py", "nncourse.models.build_mlp, 784-256-10"),
     Model("lstm_shakespeare", "character LSTM", "ch07_rnn",
           "Shakespeare (characters)", "validation bits per character", False,
-          "benchmarks/shakespeare_lm.py"),
+          "benchmarks/shakespeare_lm.py", "nncourse.charlm.CharLSTM"),
     Model("gpt_shakespeare", "character GPT", "ch08_transformer",
           "Shakespeare (characters)", "validation bits per character", False,
-          "benchmarks/shakespeare_lm.py"),
+          "benchmarks/shakespeare_lm.py", "nncourse.gpt.GPT"),
 )
 BY_ID = {m.id: m for m in MODELS}
 ROW_KEYS = {"value", "train_seconds", "cpu_seconds", "params", "curve", "settings", "command",
@@ -262,17 +263,35 @@ def table(data: dict) -> list[dict]:
 
 
 def markdown_table(data: dict) -> str:
-    """The table as Markdown (the book's appendix shows it)."""
-    lines = ["| model | chapter | data | metric | value | training s | CPU s | parameters | measured on |",
-             "|---|---|---|---|---:|---:|---:|---:|---|"]
-    for r in table(data):
+    """The table as Markdown, narrow enough for a book page (the book's appendix shows it)."""
+    lines = ["| model | metric | value | training s | CPU s | parameters |",
+             "|---|---|---:|---:|---:|---:|"]
+    for m, r in zip(MODELS, table(data)):
+        model, metric = f"{m.name} (ch. {int(m.chapter[2:4])})", f"{m.metric}, {m.data.split(' (')[0]}"
         if r["value"] is None:
-            lines.append(f"| {r['model']} | {r['chapter']} | {r['data']} | {r['metric']} | "
-                         f"not measured yet (`{r['benchmark']}`) | | | | |")
+            lines.append(f"| {model} | {metric} | not measured yet | | | |")
         else:
-            lines.append(f"| {r['model']} | {r['chapter']} | {r['data']} | {r['metric']} | {r['value']} | "
-                         f"{r['train_seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['params']:,} | {r['machine']} |")
+            lines.append(f"| {model} | {metric} | {r['value']} | {r['train_seconds']:.1f} | "
+                         f"{r['cpu_seconds']:.1f} | {r['params']:,} |")
     return "\n".join(lines)
+
+
+def runs(data: dict) -> str:
+    """How each row was measured: what was trained, on which machine, under what load."""
+    out = []
+    for m in MODELS:
+        r = data["rows"].get(m.id)
+        if r is None:
+            out.append(f"{m.name}: not measured yet ({m.benchmark} --json)")
+            continue
+        s, mach = r["settings"], r["machine"]
+        done = ", ".join(f"{k} {s[k]}" for k in ("epochs", "steps", "budget_s", "batch", "threads") if k in s)
+        out.append(f"{m.name}: {m.format(r['value'])} after {r['train_seconds']:.1f} s ({r['cpu_seconds']:.1f} s CPU)\n"
+                   f"    {m.code}; {m.data}\n"
+                   f"    {done}\n"
+                   f"    {mach['cpu']}, {mach['cores']} cores, load {r['load'][0]:.1f} to {r['load'][1]:.1f}, "
+                   f"{r['date'][:10]}")
+    return "\n".join(out)
 
 
 def plot_curves(data: dict):

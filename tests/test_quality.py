@@ -94,9 +94,13 @@ def test_bits_per_character_rows(tmp_path):
     with pytest.raises(ValueError, match="bits per character"):
         quality.record(path, "gpt_shakespeare", **row(0.0, (10.0, 20.0), (2.9, 0.0)))
     shown = quality.markdown_table(quality.read(path))
-    assert "| character LSTM | ch07_rnn |" in shown and "| 2.360 |" in shown
-    assert "not measured yet (`benchmarks/shakespeare_lm.py`)" in shown   # the GPT row
+    assert "| character LSTM (ch. 7) | validation bits per character, Shakespeare | 2.360 | 20.0 | 1.5 | 1,234 |" in shown
+    assert "| character GPT (ch. 8) | validation bits per character, Shakespeare | not measured yet |" in shown
     assert shown.count("not measured yet") == len(quality.MODELS) - 1
+    told = quality.runs(quality.read(path))
+    assert ("character LSTM: 2.360 after 20.0 s (1.5 s CPU)\n    nncourse.charlm.CharLSTM; Shakespeare (characters)\n"
+            "    epochs 2, threads 1\n") in told
+    assert "character GPT: not measured yet (benchmarks/shakespeare_lm.py --json)" in told
 
 
 # ---------------------------------------------------------------- the appendix
@@ -117,15 +121,18 @@ def test_appendix_page_shows_every_row_and_the_curves():
 
     nb = jupytext.read(ROOT / f"{APPENDIX}.md")
     assert nb.metadata["mystnb"]["execution_mode"] == "force"   # never a stale cached table
+    assert nb.metadata["mystnb"]["render_markdown_format"] == "myst"   # so that the table is a table
     NotebookClient(nb, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(ROOT / "book")}}).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
     shown = "".join(o.get("data", {}).get("text/markdown", "") for o in outputs)
     data = quality.read()
+    streams = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     for m in quality.MODELS:
-        assert f"| {m.name} | {m.chapter} |" in shown
+        assert f"| {m.name} (ch. {int(m.chapter[2:4])}) | {m.metric}, " in shown
         r = data["rows"].get(m.id)
         assert (f"| {m.format(r['value'])} | {r['train_seconds']:.1f} | {r['cpu_seconds']:.1f} | "
                 f"{r['params']:,} |" if r else "not measured yet") in shown
+        assert (f"{m.name}: {m.format(r['value'])} after" if r else f"{m.name}: not measured yet") in streams
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 1
