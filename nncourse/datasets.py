@@ -168,6 +168,23 @@ def shakespeare(val_fraction: float = 0.1) -> tuple[str, str]:
     return "\n".join(train), "\n".join(val)
 
 
+def shakespeare_benchmark(val_fraction: float = 0.1) -> tuple[str, str]:
+    """The language-model benchmark's text, split into ``(train, validation)``.
+
+    The 42 works in file-name order, joined with newlines into one text; the
+    last ``val_fraction`` of it (the end of the alphabet: part of *Troilus and
+    Cressida*, then *Twelfth Night*, *The Two Gentlemen of Verona* and *The
+    Winter's Tale*) is validation. Unlike :func:`shakespeare`, the validation
+    text is a few whole works the model never saw; this is the split that
+    ``benchmarks/shakespeare_lm.py`` and chapter 8 report figures on.
+    """
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction}")
+    text = "\n".join(shakespeare_works().values())
+    cut = int(len(text) * (1 - val_fraction))
+    return text[:cut], text[cut:]
+
+
 def fetch_all() -> None:
     fetch_fashion_mnist()
     fetch_shakespeare()

@@ -11,9 +11,13 @@ reuses it for GPU benchmarks, so nothing here assumes a device or a size.
 - ``TransformerBlock(d_model, n_heads, d_ff, dropout=0.0)``  pre-LayerNorm block:
   ``x + attn(ln1(x))``, then ``x + mlp(ln2(x))``
 - ``GPT(vocab_size, block_size, ...)``  token + positional embeddings, ``n_layer`` blocks,
-  a final LayerNorm and a linear head; ``forward(idx, targets=None) -> (logits, loss)``;
-  ``generate(idx, max_new_tokens, temperature=1.0, generator=None)``
+  a final LayerNorm and a linear head (optionally tied to the token embedding);
+  ``forward(idx, targets=None) -> (logits, loss)``;
+  ``generate(idx, max_new_tokens, temperature=1.0, generator=None)``;
+  ``adamw(lr, weight_decay, betas)`` an AdamW that decays only the weight matrices
 - ``gpt_num_parameters(...)``       the parameter count of a ``GPT``, from the formula
+- ``SHAKESPEARE_GPT``, ``SHAKESPEARE_TRAINING``   the model and the training recipe that
+  chapter 8 and ``benchmarks/shakespeare_lm.py`` use on Shakespeare
 
 Text comes in through ``nncourse.text`` (``CharVocab``, ``random_windows``), and
 ``nncourse.charlm.train_lm`` trains a ``GPT`` as it trains chapter 7's LSTM.
@@ -122,11 +126,13 @@ class GPT(nn.Module):
 
     ``positions`` is ``"learned"`` (an ``nn.Embedding(block_size, d_model)``)
     or ``"sinusoidal"`` (fixed, a buffer). ``d_ff`` defaults to ``4 * d_model``.
+    ``tie_weights=True`` makes the head share its ``(V, C)`` matrix with the token
+    embedding: a character is read and written with the same vector.
     """
 
     def __init__(self, vocab_size: int, block_size: int, n_layer: int = 4, n_head: int = 4,
                  d_model: int = 128, d_ff: int | None = None, dropout: float = 0.0,
-                 positions: str = "learned", bias: bool = True):
+                 positions: str = "learned", bias: bool = True, tie_weights: bool = False):
         super().__init__()
         if positions not in ("learned", "sinusoidal"):
             raise ValueError(f"positions must be 'learned' or 'sinusoidal', got {positions!r}")
@@ -144,6 +150,8 @@ class GPT(nn.Module):
                                     for _ in range(n_layer))
         self.ln_f = nn.LayerNorm(d_model, bias=bias)
         self.head = nn.Linear(d_model, vocab_size, bias=False)
+        if tie_weights:
+            self.head.weight = self.tok_emb.weight                    # one (V, C) parameter
         self.apply(self._init_weights)
         # GPT-2's scaling: each residual branch's last layer gets std 0.02 / sqrt(2 n_layer),
         # so that the sum of 2 n_layer branches keeps the residual stream's scale.
@@ -179,6 +187,18 @@ class GPT(nn.Module):
             loss = F.cross_entropy(logits.flatten(0, 1), targets.flatten())
         return logits, loss
 
+    def adamw(self, lr: float, weight_decay: float = 0.1,
+              betas: tuple[float, float] = (0.9, 0.99)) -> torch.optim.AdamW:
+        """AdamW with weight decay on the weight matrices and embeddings only.
+
+        Biases and LayerNorm gains (the 1-D parameters) are not decayed: pulling
+        a gain towards 0 would shrink the normalised signal, not simplify the model.
+        """
+        params = list(dict.fromkeys(self.parameters()))           # a tied matrix once
+        groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": weight_decay},
+                  {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+        return torch.optim.AdamW(groups, lr=lr, betas=betas)
+
     @torch.no_grad()
     def generate(self, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
                  generator: torch.Generator | None = None) -> torch.Tensor:
@@ -202,15 +222,27 @@ class GPT(nn.Module):
 
 def gpt_num_parameters(vocab_size: int, block_size: int, n_layer: int, d_model: int,
                        d_ff: int | None = None, positions: str = "learned",
-                       bias: bool = True) -> int:
+                       bias: bool = True, tie_weights: bool = False) -> int:
     """The number of parameters of ``GPT(...)`` with these arguments, counted by formula.
 
     Per block: two LayerNorms (2C each with bias, C without), Q, K, V and the output
     projection (4 C^2, plus 4C biases), the MLP (2 C d_ff, plus d_ff + C biases).
+    A tied head adds nothing: it is the token embedding.
     """
     C = d_model
     F_ = 4 * C if d_ff is None else d_ff
     ln = 2 * C if bias else C
     block = 2 * ln + 4 * C * C + 2 * C * F_ + ((4 * C + F_ + C) if bias else 0)
     emb = vocab_size * C + (block_size * C if positions == "learned" else 0)
-    return emb + n_layer * block + ln + C * vocab_size
+    head = 0 if tie_weights else C * vocab_size
+    return emb + n_layer * block + ln + head
+
+
+# The GPT of chapter 8 and of benchmarks/shakespeare_lm.py, tuned to train on
+# Shakespeare's characters in about a minute on two CPU cores (chapter 8 says
+# what mattered), and its training recipe for nncourse.charlm.train_lm:
+# AdamW (GPT.adamw), a linear warm-up over `warmup` steps, then a cosine from
+# `lr` down to `final_lr * lr` at the end of the budget (charlm.warmup_cosine).
+SHAKESPEARE_GPT = dict(block_size=128, n_layer=4, n_head=4, d_model=64, tie_weights=True)
+SHAKESPEARE_TRAINING = dict(batch_size=16, lr=1e-2, warmup=50, final_lr=0.05,
+                            weight_decay=0.1, betas=(0.9, 0.99))

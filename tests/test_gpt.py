@@ -125,3 +125,27 @@ def test_generate_is_reproducible_and_respects_block_size():
     assert a.min() >= 0 and a.max() < 11
     with pytest.raises(ValueError):
         model.generate(start, 1, temperature=0.0)
+
+
+def test_tied_head_is_the_token_embedding():
+    model = _model(tie_weights=True)
+    assert model.head.weight is model.tok_emb.weight
+    n = sum(p.numel() for p in model.parameters())
+    assert n == gpt_num_parameters(11, 16, 2, 32, tie_weights=True)
+    assert n == gpt_num_parameters(11, 16, 2, 32) - 11 * 32
+    idx = torch.randint(0, 11, (2, 8))
+    _, loss = model(idx, idx)
+    loss.backward()                                   # one gradient, from both uses
+    assert model.tok_emb.weight.grad is not None
+
+
+@pytest.mark.parametrize("tie", [False, True])
+def test_adamw_decays_matrices_only(tie):
+    model = _model(tie_weights=tie)
+    opt = model.adamw(lr=1e-3, weight_decay=0.1, betas=(0.9, 0.95))
+    decay, no_decay = opt.param_groups
+    assert decay["weight_decay"] == 0.1 and no_decay["weight_decay"] == 0.0
+    assert all(p.dim() >= 2 for p in decay["params"]) and all(p.dim() == 1 for p in no_decay["params"])
+    ids = [id(p) for g in opt.param_groups for p in g["params"]]
+    assert sorted(ids) == sorted(id(p) for p in model.parameters())   # each once
+    assert opt.defaults["betas"] == (0.9, 0.95)
