@@ -484,7 +484,7 @@ def _number(value, what):
     if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "fiu":
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        hint = " (a tensor? return loss.item() or float(...))" if "Tensor" in _describe(value) else ""
+        hint = " (a tensor? convert it with .item() or float(...))" if "Tensor" in _describe(value) else ""
         return f"expected {what} as a float, got {_describe(value)}{hint}"
     return None
 

@@ -31,6 +31,8 @@ notebook) and the reference in the grader (``checks.py``). It runs torch on
 one thread, so both runs do the same float32 operations in the same order.
 """
 
+import threading
+
 
 def build(d):
     """``(model, loader)`` from a description ``d`` (the case's keyword arguments)."""
@@ -67,15 +69,22 @@ def state(model):
     return [t.detach().double().numpy().copy() for t in model.state_dict().values()]
 
 
-def _one_thread(run):
+# The grader computes expected values in parallel threads of one process, where torch's
+# random generator (weights, dropout masks) and thread count are shared: one run at a time.
+_LOCK = threading.Lock()
+
+
+def _alone(run):
+    """``run()`` on one torch thread, with no other probe running in this process."""
     import torch
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return run()
-    finally:
-        torch.set_num_threads(threads)
+    with _LOCK:
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return run()
+        finally:
+            torch.set_num_threads(threads)
 
 
 def probe_train_one_epoch(fn, args, kwargs, ns):
@@ -93,7 +102,7 @@ def probe_train_one_epoch(fn, args, kwargs, ns):
         value, warns = captured(fn, model, loader, opt, torch.nn.CrossEntropyLoss())
         return (value, bool(model.training), state(model)), warns
 
-    value, warns = _one_thread(run)
+    value, warns = _alone(run)
     return {"value": wire.encode(value), "args_after": [None for _ in args], "warnings": warns}
 
 
@@ -112,7 +121,7 @@ def probe_evaluate(fn, args, kwargs, ns):
             hook.remove()
         return (value, bool(model.training), any(grad_on), state(model)), warns
 
-    value, warns = _one_thread(run)
+    value, warns = _alone(run)
     return {"value": wire.encode(value), "args_after": [None for _ in args], "warnings": warns}
 
 

@@ -1,0 +1,9 @@
+# task: adam_step
+# expect: less
+# eps inside the square root: only visible when the gradients are tiny.
+def adam_step(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g * g
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return w - lr * m_hat / np.sqrt(v_hat + eps), m, v
