@@ -22,6 +22,7 @@ import hmac
 import os
 import re
 import secrets
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,10 @@ from .checks import Assignment, Case, Fn, Rng
 
 ROOT = checks_mod.ROOT
 KEY_FILE = ROOT / "autograder" / ".secret_key"
+# grade_class grades submissions in threads; the expected values of a case are computed
+# when it is built, and an oracle that calls torch.manual_seed (to build the same model
+# as the probe in the sandbox) must not interleave with another thread's draws
+ORACLE_LOCK = threading.RLock()
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
 
 
@@ -179,7 +184,8 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
         if tr.note or task not in spec.tasks:
             continue
         seed = None if visible_only else hidden_seed(key, spec.name, student, task, runnable.get(task, ""))
-        cases += spec.cases(task, seed)
+        with ORACLE_LOCK:  # oracles seed torch's global RNG: one submission's at a time
+            cases += spec.cases(task, seed)
     # run: one sandbox per group (NumPy answers with torch hidden; torch answers apart)
     steps: dict[int, sandbox.StepResult] = {}
     cell_results: dict[str, sandbox.StepResult] = {}
