@@ -123,9 +123,10 @@ def grading_times() -> None:
             t0 = time.perf_counter()
             r = grader.grade_notebook(nb, spec, "reference")
             dt = time.perf_counter() - t0
+            points = f"{r.score:g}/{r.max_score:g} points"
             full = "full marks" if r.score == r.max_score else "NOT FULL MARKS"
-            print(f"  {a:<18} {r.score:g}/{r.max_score:g} points ({full})  wall {dt:5.2f} s  "
-                  f"sandbox CPU {r.cpu_seconds:5.2f} s", flush=True)
+            print(f"  {a:<18} {points:<14} ({full})  wall {dt:6.2f} s  sandbox CPU {r.cpu_seconds:5.2f} s",
+                  flush=True)
 
 
 def measure_models() -> None:
