@@ -16,13 +16,18 @@ against ``softmax(logits / temperature)`` with a G-test (likelihood-ratio
 test) whose false-failure probability is below ``2 * ALPHA`` per case:
 categories expected fewer than ``MIN_EXPECTED`` times are pooled into one
 bin, and when even that bin is expected fewer times, its count gets an
-exact Poisson tail test instead. A bug's distribution (temperature
-multiplied instead of divided, arg-max, temperature ignored) is a
-"bug value" like any other: when the counts pass the test against it, the
-feedback names it. *Determinism* cases (probe ``call_twice``) call it on
-two generators in the same state, over 1000 nearly equally likely
-indices: an answer that draws from ``rng`` returns the same index twice, one
-that draws from NumPy's global state almost never does.
+exact Poisson tail test instead. Calibration, measured with 4e5 simulated
+counts of a correct sampler for each of 14 visible and hidden cases: the
+fraction of p-values below 1e-2, 1e-3, 1e-4 and 1e-5 was 1.0-1.5, 0.9-1.5,
+0.8-1.4 and 0.5-1.8 times the nominal level. Power: for each of 300 hidden
+seeds, every bug distribution below was caught by at least one hidden case.
+A bug's distribution (temperature multiplied instead of divided, arg-max,
+temperature ignored, uniform) is a "bug value" like any other: when the
+counts pass the test against it, the feedback names it. *Determinism* cases
+(probe ``call_twice``) call it on two generators in the same state, over
+1000 nearly equally likely indices: an answer that draws from ``rng``
+returns the same index twice, one that draws from NumPy's global state
+almost never does.
 """
 
 import math
