@@ -460,12 +460,33 @@ def _run_probe(name, fn, description):
     return wire.decode(PROBES[name](fn, [], description, {})["value"])
 
 
+class LazyBugs(dict):
+    """Bug -> the value it gives, each computed only when feedback asks for it (``Case.judge``
+    reads ``bugs.items()`` for wrong answers only): a bug's value is a whole training run, and
+    most answers graded are right. Values the case's comparison accepts are left out."""
+
+    def __init__(self, compare, expected, thunks):
+        super().__init__(thunks)
+        self._compare, self._expected = compare, expected
+
+    def items(self):
+        for bug, thunk in super().items():
+            try:
+                value = thunk()
+                if self._compare(value, self._expected) is None:
+                    continue
+            except Exception:  # noqa: BLE001 - no diagnosis rather than a broken grade
+                continue
+            yield bug, value
+
+
 def _run_case(name, reference, compare, bug_switches, label, description, **kw):
     """A case of a torch answer: the probe ``name`` runs the described run with the reference
-    here, and with every switch of ``bug_switches`` for the feedback."""
+    here, and (when feedback needs it) with every switch of ``bug_switches``."""
     expected = _run_probe(name, reference, description)
-    bugs = _named_bugs(compare, expected, **{
-        bug: _run_probe(name, functools.partial(reference, **sw), description) for bug, sw in bug_switches.items()})
+    bugs = LazyBugs(compare, expected, {
+        bug: functools.partial(_run_probe, name, functools.partial(reference, **sw), description)
+        for bug, sw in bug_switches.items()})
     return Case(name, label, (), expected, compare, kwargs=description, bugs=bugs, probe=name, **kw)
 
 
