@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import re
 import subprocess
 import sys
@@ -101,32 +102,35 @@ def _newest_input() -> float:
     return newest
 
 
-def _fresh_build_status() -> dict | None:
-    """The status of the last build if it succeeded and nothing changed since."""
+def _fresh_build_status(run: str | None) -> dict | None:
+    """The status of the last build if nothing changed since and it succeeded,
+    or it failed in this same ``run`` (building again would fail again)."""
     try:
         status = json.loads(STATUS.read_text())
     except (OSError, ValueError):
         return None
-    if status.get("returncode") != 0 or not (HTML / "index.html").is_file():
+    if status.get("command") != BUILD_ARGS or STATUS.stat().st_mtime <= _newest_input():
         return None
-    if STATUS.stat().st_mtime <= _newest_input():
-        return None
-    if status.get("command") != BUILD_ARGS:
-        return None
-    return status
+    if status.get("returncode") == 0 and (HTML / "index.html").is_file():
+        return status
+    return status if run is not None and status.get("run") == run else None
 
 
-def build_once(timeout: float = 1800) -> dict:
+def build_once(run: str | None = None, timeout: float = 1800) -> dict:
     """Build the book (``make book``'s command) unless a fresh successful build
     exists; return its status: command, returncode, seconds, log_tail, reused.
 
     A lock file serialises this between processes (pytest-xdist workers): the
-    first builds, the others wait, then find the fresh build and reuse it.
+    first builds, the others wait, then find the fresh build and reuse it. A
+    failed build is reused only within the same ``run`` (by default the
+    workers of one pytest-xdist run, ``PYTEST_XDIST_TESTRUNUID``, or else this
+    process), so that one run never builds a failing book twice.
     """
+    run = run or os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"process {os.getpid()}"
     BUILD.mkdir(exist_ok=True)
     with open(BUILD / ".book-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        status = _fresh_build_status()
+        status = _fresh_build_status(run)
         if status is not None:
             return dict(status, reused=True)
         t0 = time.monotonic()
@@ -137,7 +141,7 @@ def build_once(timeout: float = 1800) -> dict:
         except subprocess.TimeoutExpired as e:
             rc, out = -1, f"timed out after {timeout} s\n{e.stdout or ''}{e.stderr or ''}"
         status = {"command": BUILD_ARGS, "returncode": rc, "seconds": round(time.monotonic() - t0, 1),
-                  "log_tail": out[-6000:]}
+                  "run": run, "log_tail": out[-6000:]}
         STATUS.write_text(json.dumps(status, indent=1))
         return dict(status, reused=False)
 

@@ -39,7 +39,7 @@ CHAPTERS = book.chapters()
 
 @pytest.fixture(scope="session")
 def book_build() -> dict:
-    """The book, built once per test session (or a fresh earlier build, reused)."""
+    """The book, built once per test run (or a fresh earlier build, reused)."""
     return book.build_once()
 
 

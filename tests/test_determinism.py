@@ -12,6 +12,7 @@ may still be building the book.
 from __future__ import annotations
 
 import functools
+import json
 
 import nbformat
 import pytest
@@ -19,7 +20,11 @@ import pytest
 from nncourse import book
 
 CHAPTERS = book.chapters()
-built = functools.cache(book.build_once)   # once per worker process
+
+
+@functools.cache   # once per worker process
+def built() -> dict:
+    return book.build_once()
 
 
 @pytest.mark.slow
@@ -79,3 +84,23 @@ def test_differences_names_the_cell_and_line():
     assert book.differences(a, b) == ["code cell 1, line 2: 'b 2' != 'b 3'"]
     assert book.differences(a, a) == []
     assert book.differences(a, notebook([])) == ["2 code cells against 1"]
+
+
+def test_a_build_is_reused_when_fresh_and_a_failed_one_only_in_its_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(book, "STATUS", tmp_path / "status.json")
+    monkeypatch.setattr(book, "HTML", tmp_path / "html")
+    monkeypatch.setattr(book, "_newest_input", lambda: 0.0)   # nothing changed since the build
+
+    def status(rc, run):
+        book.STATUS.write_text(json.dumps({"command": book.BUILD_ARGS, "returncode": rc, "run": run}))
+
+    status(1, "run A")
+    assert book._fresh_build_status("run A")["returncode"] == 1   # a worker of the same run
+    assert book._fresh_build_status("run B") is None              # a later run builds again
+    status(0, "run A")
+    assert book._fresh_build_status("run B") is None              # succeeded, but its HTML is gone
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "index.html").write_text("<html></html>")
+    assert book._fresh_build_status("run B")["returncode"] == 0
+    monkeypatch.setattr(book, "_newest_input", lambda: book.STATUS.stat().st_mtime + 1)   # an input changed
+    assert book._fresh_build_status("run A") is None
