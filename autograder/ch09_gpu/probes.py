@@ -23,6 +23,18 @@ def _no_args_after(args):
     return [None for _ in args]
 
 
+def _init_from(model, g):
+    """Give every parameter of ``model`` values drawn from the generator ``g``, uniform in
+    +-1/sqrt(fan_in) like ``nn.Linear``'s default. Probes never touch torch's global random
+    state: the grader builds models for several submissions at once, in threads."""
+    import torch
+
+    with torch.no_grad():
+        for p in model.parameters():
+            fan_in = p.shape[1] if p.dim() > 1 else p.shape[0]
+            p.copy_((torch.rand(p.shape, generator=g, dtype=p.dtype) * 2 - 1) / fan_in ** 0.5)
+
+
 # ---------------------------------------------------------------- get_device
 def describe_device(d) -> str:
     """``"cuda"`` for ``torch.device("cuda")``; anything else is named by its type."""
@@ -63,7 +75,7 @@ def probe_device_preference(fn, args, kwargs, ns):
 
 # ---------------------------------------------------------------- count_parameters
 def build_counting_model(spec):
-    """A small language-model-like network from ``spec = (seed, vocab, d, hidden, n_blocks,
+    """A small language-model-like network from ``spec = (vocab, d, hidden, n_blocks,
     tied, norm, frozen)``: an embedding ``(vocab, d)``; ``n_blocks`` MLP blocks
     ``Linear(d, hidden) -> GELU -> Linear(hidden, d)`` each followed by a norm layer
     (``norm``: ``"layer"``, ``"batch"`` (with running-statistics buffers) or ``""``);
@@ -73,8 +85,7 @@ def build_counting_model(spec):
     import torch
     from torch import nn
 
-    seed, vocab, d, hidden, n_blocks, tied, norm, frozen = spec
-    torch.manual_seed(int(seed))
+    vocab, d, hidden, n_blocks, tied, norm, frozen = spec
 
     class TinyLM(nn.Module):
         def __init__(self):
@@ -164,12 +175,13 @@ def build_amp_problem(spec):
     from torch import nn
 
     seed, n, d_in, hidden, classes, x_scale, lr = spec
-    torch.manual_seed(int(seed))
+    g = torch.Generator().manual_seed(int(seed))
     model = nn.Sequential(nn.Linear(d_in, hidden), nn.GELU(), nn.Linear(hidden, classes))
-    x = torch.randn(n, d_in) * float(x_scale)          # (N, D)
-    y = torch.randint(0, classes, (n,))               # (N,)
+    _init_from(model, g)
+    x = torch.randn(n, d_in, generator=g) * float(x_scale)   # (N, D)
+    y = torch.randint(0, classes, (n,), generator=g)        # (N,)
     for p in model.parameters():
-        p.grad = torch.randn_like(p)                  # stale gradients
+        p.grad = torch.randn(p.shape, generator=g)           # stale gradients
     optimizer = torch.optim.SGD(model.parameters(), lr=float(lr), momentum=0.9)
     return model, x, y, optimizer, nn.CrossEntropyLoss()
 
@@ -220,21 +232,22 @@ def build_accumulation_problem(spec):
     from torch import nn
 
     seed, sizes, k, micro, opt_name, lr, loss_name = spec
-    torch.manual_seed(int(seed))
+    g = torch.Generator().manual_seed(int(seed))
     layers = []
     for i in range(len(sizes) - 1):
         layers.append(nn.Linear(sizes[i], sizes[i + 1], dtype=torch.float64))
         if i < len(sizes) - 2:
             layers.append(nn.Tanh())
     model = nn.Sequential(*layers)
-    x = torch.randn(k * micro, sizes[0], dtype=torch.float64)                      # (k*m, D)
+    _init_from(model, g)
+    x = torch.randn(k * micro, sizes[0], generator=g, dtype=torch.float64)             # (k*m, D)
     if loss_name == "ce":
-        y, loss_fn = torch.randint(0, sizes[-1], (k * micro,)), nn.CrossEntropyLoss()
+        y, loss_fn = torch.randint(0, sizes[-1], (k * micro,), generator=g), nn.CrossEntropyLoss()
     else:
-        y, loss_fn = torch.randn(k * micro, sizes[-1], dtype=torch.float64), nn.MSELoss()
+        y, loss_fn = torch.randn(k * micro, sizes[-1], generator=g, dtype=torch.float64), nn.MSELoss()
     micro_batches = [(x[i * micro:(i + 1) * micro], y[i * micro:(i + 1) * micro]) for i in range(k)]
     for p in model.parameters():
-        p.grad = torch.randn_like(p)                  # stale gradients
+        p.grad = torch.randn(p.shape, generator=g, dtype=p.dtype)   # stale gradients
     if opt_name == "adam":
         optimizer = torch.optim.Adam(model.parameters(), lr=float(lr))
     else:
