@@ -19,15 +19,19 @@ the time budget). Design:
   two arrays: one value crossing the boundary holds at most 5,000,000 numbers)
   and ``TEST_IMAGES`` held-out images of the official test set *without* their
   labels. The probe builds ``build_cnn(10)`` after ``torch.manual_seed``,
-  trains it with chapter 6's recipe (AdamW, learning rate 3e-3 with a cosine
-  decay over the epochs, batch 128, ``EPOCHS`` epochs, one thread: a fixed
-  number of steps, so grading is reproducible) and returns the predicted
-  labels. The accuracy is computed here, from labels that never enter the
-  sandbox, and must reach ``ACCURACY``. The call's time limit,
-  ``TRAIN_SECONDS``, is the time budget: about 3x what the chapter's CNN needs
-  on a quiet core, so a network too slow to train fails with a clear message.
-  Visible case: a fixed sample of images and seed; hidden: a secret sample and
-  seed.
+  trains it with chapter 6's recipe (AdamW, learning rate 3e-3 decaying to 0
+  along a cosine, batch 64, 2 epochs = 314 steps, one thread: a fixed number
+  of steps, so a run is reproducible) and returns the predicted labels. The
+  accuracy is computed here, from labels that never enter the sandbox, and
+  must reach ``ACCURACY``. Visible case: a fixed sample of images and seed;
+  hidden: a secret sample and seed.
+- The time budget is CPU time: the probe measures the training with
+  ``time.process_time`` and it must stay within ``TRAIN_CPU_SECONDS``, about
+  3x the chapter's CNN (6.5 to 8 s here), so a network too slow to train fails
+  with a clear message. Not wall-clock time: on the course's shared two-core
+  machine the same training took 7 s or 160 s of wall-clock time depending on
+  the other jobs. The call's wall-clock limit, ``CALL_SECONDS``, is only a
+  backstop.
 - The probe also predicts the held-out images *before* training: a model that
   already classifies them well (pre-trained weights, a look-up table of the
   public test set) fails, since the grade is for what training achieves.
@@ -38,12 +42,13 @@ the time budget). Design:
   which applies its own softmax), with fewer than ``MAX_PARAMETERS``
   trainable parameters.
 
-The threshold: the chapter's CNN (20,538 parameters) reaches 86.5% to 87.9%
-(mean 87.2%) over 12 seeds of this recipe; a linear model reaches at most 82.8%
-(mean 82.2%), a CNN without nonlinearity 82.5%, an MLP with 8 hidden units
-80.5%, a plain LeNet-like CNN without batch norm 84.2% to 85.6% (so ``ACCURACY``
-leaves it a margin; it is a correct answer). Measured with
-``benchmarks``-style runs, see the exercise's report.
+The threshold, from runs of this probe (one thread, seeds 0 to 2 unless said):
+the chapter's CNN (20,538 parameters) reaches 87.2% to 87.8%; a plain
+LeNet-like CNN without batch norm (``tests/variants``: a correct answer)
+85.6% to 85.7%; a linear model 81.8% to 82.9%; a CNN without nonlinearity
+(strided convolutions) 80.8% to 82.8%; the chapter's CNN with a softmax at the
+end 81.9% to 85.9% (it fails the logits check); an MLP with 8 hidden units
+below 80%. ``ACCURACY`` sits between the linear models and the plain CNN.
 """
 
 from functools import lru_cache
@@ -56,7 +61,7 @@ from nncourse.grading.checks import Assignment, Case, _describe, close, scalar, 
 
 TRAIN_IMAGES = 10_000          # sent to the sandbox with their labels
 TEST_IMAGES = 4_000            # held-out images, sent without their labels
-ACCURACY = 0.845               # needed on the held-out images after training
+ACCURACY = 0.84                # needed on the held-out images after training
 TRAIN_CPU_SECONDS = 25.0       # the time budget: CPU seconds of one training (about 3x the chapter's CNN)
 CALL_SECONDS = 240.0           # wall-clock backstop of one training call (a loaded machine is slow)
 MAX_PARAMETERS = 200_000       # about 10x the chapter's CNN
@@ -355,7 +360,7 @@ def accuracy_after_training(labels, train_size):
             return None
         how = (f"held-out accuracy {acc:.1%} after {len(losses)} epochs on {train_size:,} images "
                f"(mean training loss per epoch: {', '.join(f'{v:.3f}' for v in losses)}); at least "
-               f"{ACCURACY:.1%} needed (the chapter's CNN reaches about 87%)")
+               f"{ACCURACY:.0%} needed (the chapter's CNN reaches about 87%)")
         if not all(np.isfinite(losses)):
             return how + "; the loss became nan or inf: is the learning too unstable (no normalisation)?"
         if min(losses) >= PROBABILITY_LOSS - 0.01:
@@ -388,7 +393,7 @@ def build_cnn_cases(rng, hidden):
              f"(logits, not probabilities) and fewer than {MAX_PARAMETERS:,} parameters",
              (seed, counts), None, cnn_outputs(counts), probe="cnn_outputs"),
         Case("build_cnn", f"trained with chapter 6's loop on {which} {TRAIN_IMAGES:,} training images, it "
-             f"classifies at least {ACCURACY:.1%} of {TEST_IMAGES:,} held-out images correctly, within "
+             f"classifies at least {ACCURACY:.0%} of {TEST_IMAGES:,} held-out images correctly, within "
              f"{TRAIN_CPU_SECONDS:g} s of CPU time",
              (seed, images, labels, test_images), test_labels, accuracy_after_training(test_labels, TRAIN_IMAGES),
              probe="train_and_predict", seconds=CALL_SECONDS, weight=3),
