@@ -243,6 +243,6 @@ def gpt_num_parameters(vocab_size: int, block_size: int, n_layer: int, d_model: 
 # what mattered), and its training recipe for nncourse.charlm.train_lm:
 # AdamW (GPT.adamw), a linear warm-up over `warmup` steps, then a cosine from
 # `lr` down to `final_lr * lr` at the end of the budget (charlm.warmup_cosine).
-SHAKESPEARE_GPT = dict(block_size=128, n_layer=4, n_head=4, d_model=64, tie_weights=True)
-SHAKESPEARE_TRAINING = dict(batch_size=16, lr=1e-2, warmup=50, final_lr=0.05,
+SHAKESPEARE_GPT = dict(block_size=128, n_layer=4, n_head=4, d_model=128, tie_weights=False)
+SHAKESPEARE_TRAINING = dict(batch_size=16, lr=3e-3, warmup=50, final_lr=0.05,
                             weight_decay=0.1, betas=(0.9, 0.99))
