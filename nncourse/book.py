@@ -12,11 +12,12 @@ else:
 1. progress bars (tqdm): lines such as `` 40%|####  | 2/5 [00:03<00:04, 1.2s/it]``
    are dropped; they show elapsed time;
 2. durations: a number followed by a unit of time (``12.3 ms``, ``4 s``,
-   ``90 seconds``, ``1.5 min``) becomes ``<time>`` and its unit;
+   ``90 seconds``, ``1.5 min``) becomes ``<time>`` and its unit, the spaces
+   that pad it to a column width included;
 3. timings without a unit, named in ``TIMING_ONLY[chapter]`` (ratios of two
    timings, a column of seconds in a table): on a line that matches one of
-   the chapter's patterns, every number becomes ``#``; when the pattern has
-   groups, only the numbers inside its groups do;
+   the chapter's patterns, every number (with its padding) becomes ``#``;
+   when the pattern has groups, only what its groups match does;
 4. object addresses (``at 0x7f...``) become ``at 0x?``.
 
 Everything else, every loss, accuracy, gradient and sample, must be equal
@@ -49,14 +50,15 @@ INPUT_FILES = ("_config.yml", "_toc.yml")
 TIMING_ONLY: dict[str, list[str]] = {
     "ch04_backprop": [r"x forward\)$", r"x faster\)$"],          # "(3.1 x forward)", "(NumPy 180 x faster)"
     "ch06_cnn": [r"x faster\)$",                                 # "(45x faster)"
-                 r"^(?:CNN|MLP)\s+[\d,]+\s+\d+\s+(\d+)\s"],    # model table: its seconds column
+                 r"^(?:CNN|MLP)\s+[\d,]+\s+\d+(\s+\d+)\s"],    # model table: its seconds column
 }
 
 _BAR = re.compile(r"\d+%\|.*\|\s*\d+/\d+\s*\[.*(it/s|s/it|\?)")
 _DURATION = re.compile(r"(?<![\w.])\d[\d,]*(\.\d+)?(e[-+]?\d+)?(\s*)(ms|µs|us|ns|s|sec|seconds?|min|minutes?)"
                        r"(?=$|[\s),;:]|\.(?:\s|$))")
 _ADDRESS = re.compile(r"at 0x[0-9a-f]+")
-_NUMBER = re.compile(r"\d[\d,]*(\.\d+)?(e[-+]?\d+)?%?")
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(\.\d+)?(e[-+]?\d+)?%?")
+_PADDING = re.compile(r" +(?=<time>|#)")   # the spaces that pad a masked number to a column
 
 
 # ---------------------------------------------------------------- pages
@@ -216,6 +218,7 @@ def normalise(text: str, chapter: str = "") -> str:
             elif m:
                 line = _NUMBER.sub("#", line)
         line = _DURATION.sub(lambda m: f"<time>{m.group(3)}{m.group(4)}", line)
+        line = _PADDING.sub(" ", line)
         lines.append(_ADDRESS.sub("at 0x?", line))
     return "\n".join(lines)
 

@@ -72,7 +72,11 @@ def test_normalise_masks_timings_only():
     assert book.normalise(text) == ("test accuracy 98.00% (training took <time> s), 3 steps in <time> ms\n"
                                     "<Value at 0x?>")
     assert book.normalise("CNN     20,538      4      61       90.12%   90.68%  (all epochs)",
-                          "book/ch06_cnn") == "CNN     20,538      4      #       90.12%   90.68%  (all epochs)"
+                          "book/ch06_cnn") == "CNN     20,538      4 #       90.12%   90.68%  (all epochs)"
+    # the padding of a masked number is masked with it: a wider number is no difference
+    assert book.normalise("forward pass           1.61 ms") == book.normalise("forward pass          11.11 ms")
+    assert book.normalise("fwd + bp     7.01 ms (4.4 x forward)", "ch04_backprop") == \
+        book.normalise("fwd + bp    12.61 ms (12.4 x forward)", "ch04_backprop") == "fwd + bp # ms (# x forward)"
     assert book.normalise("time: Value 59.0 ms, NumPy 0.17 ms (NumPy 341 x faster)", "ch04_backprop") == \
         "time: Value # ms, NumPy # ms (NumPy # x faster)"
     assert book.normalise("loss 2.3 s.t. 5 steps; 4 seconds") == "loss 2.3 s.t. 5 steps; <time> seconds"
