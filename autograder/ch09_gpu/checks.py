@@ -19,6 +19,9 @@ the GPU-specific parts observable on a CPU (see ``probes.py``):
   that the autocast loss differs from the float32 loss by at least 20 times
   the tolerance. The parameters start with stale ``.grad``: the step must zero
   them first.
+- The optimizers are ``probes.SGD`` and ``probes.Adam``: torch.optim's
+  interface and updates (bit for bit), written out because building a
+  torch.optim optimizer imports torch._dynamo, ~2 s of CPU in every sandbox.
 - ``accumulated_step`` runs on a float64 MLP (so tolerances are tight) with
   SGD (momentum) or Adam, from stale ``.grad``; the oracle is ONE step on the
   concatenated batch. Hooks report the largest batch a forward pass saw (it
