@@ -14,10 +14,12 @@ else:
 2. durations: a number followed by a unit of time (``12.3 ms``, ``4 s``,
    ``90 seconds``, ``1.5 min``) becomes ``<time>`` and its unit, the spaces
    that pad it to a column width included;
-3. timings without a unit, named in ``TIMING_ONLY[chapter]`` (ratios of two
-   timings, a column of seconds in a table): on a line that matches one of
-   the chapter's patterns, every number (with its padding) becomes ``#``;
-   when the pattern has groups, only what its groups match does;
+3. lines marked as timing-only: on a line that says ``(timing)`` (chapter 9's
+   convention: ``throughput: 1,234 tokens/s   (timing)``), every number
+   (with its padding) becomes ``#``; so it does on a line that matches one of
+   the patterns of ``TIMING_ONLY[chapter]`` (timings printed without that
+   mark: ratios of two timings, a column of seconds in a table), or, when the
+   pattern has groups, in what its groups match;
 4. object addresses (``at 0x7f...``) become ``at 0x?``.
 
 Everything else, every loss, accuracy, gradient and sample, must be equal
@@ -45,7 +47,8 @@ BUILD_ARGS = ["build", ".", "--warningiserror", "--keep-going"]   # what `make b
 INPUT_DIRS = ("book", "exercises", "benchmarks/results")
 INPUT_FILES = ("_config.yml", "_toc.yml")
 
-# Lines that show timings without a unit next to each number, per chapter:
+TIMING_MARK = "(timing)"    # a printed line that says this shows timings only
+# Lines that show timings without that mark or a unit next to each number, per chapter:
 # each pattern is a regular expression searched in the line.
 TIMING_ONLY: dict[str, list[str]] = {
     "ch04_backprop": [r"x forward\)$", r"x faster\)$"],          # "(3.1 x forward)", "(NumPy 180 x faster)"
@@ -210,6 +213,8 @@ def normalise(text: str, chapter: str = "") -> str:
     for line in text.replace("\r", "\n").split("\n"):
         if _BAR.search(line):
             continue
+        if TIMING_MARK in line:
+            line = _NUMBER.sub("#", line)
         for p in patterns:
             m = p.search(line)
             if m and p.groups:

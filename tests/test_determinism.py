@@ -79,6 +79,7 @@ def test_normalise_masks_timings_only():
         book.normalise("fwd + bp    12.61 ms (12.4 x forward)", "ch04_backprop") == "fwd + bp # ms (# x forward)"
     assert book.normalise("time: Value 59.0 ms, NumPy 0.17 ms (NumPy 341 x faster)", "ch04_backprop") == \
         "time: Value # ms, NumPy # ms (NumPy # x faster)"
+    assert book.normalise("throughput: 12,345 tokens/s, MFU 3%   (timing)") == "throughput: # tokens/s, MFU #   (timing)"
     assert book.normalise("loss 2.3 s.t. 5 steps; 4 seconds") == "loss 2.3 s.t. 5 steps; <time> seconds"
 
 
