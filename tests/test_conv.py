@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from nncourse.conv import conv2d_forward, conv_windows
+from nncourse.conv import conv2d_forward, conv_windows, im2col
 
 
 @pytest.mark.parametrize("x_shape, w_shape, stride, padding", [
@@ -37,3 +37,16 @@ def test_conv2d_forward_keeps_float32():
     W = np.ones((3, 2, 3, 3), np.float32)
     out = conv2d_forward(X, W, np.zeros(3, np.float32), padding=1)
     assert out.dtype == np.float32 and out[0, 0, 1, 1] == 18 and out[0, 0, 0, 0] == 8
+
+
+@pytest.mark.parametrize("stride, padding", [(1, 0), (2, 1), (3, 2)])
+def test_im2col_holds_the_windows_as_columns(stride, padding):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(2, 3, 7, 8))
+    X_before = X.copy()
+    cols = im2col(X, 3, 2, stride, padding)
+    windows = conv_windows(X, 3, 2, stride, padding)                  # (N, C, OH, OW, KH, KW)
+    N, C, OH, OW, KH, KW = windows.shape
+    expected = windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * KH * KW, N * OH * OW)
+    np.testing.assert_array_equal(cols, expected)
+    np.testing.assert_array_equal(X, X_before)
