@@ -37,6 +37,11 @@ def cmd_check(a) -> int:
     sandboxed = not a.no_sandbox and sandbox.bwrap_problem() is None
     if not sandboxed and not a.no_sandbox:
         print(f"note: {sandbox.bwrap_problem()}; running your own code without a sandbox.", file=sys.stderr)
+    try:  # the oracles' small torch ops: one thread is faster than two, as in grade_class
+        import torch
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
     res = grader.grade_notebook(nb, spec, "self-check", visible_only=True, sandboxed=sandboxed)
     print(res.report())
     failed = [c for t in res.tasks.values() for c in t.checks if not c.passed]
