@@ -12,12 +12,7 @@ from nncourse.text import CharVocab, sequential_windows
 TEXT = "abcabcabcabd" * 40
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    # tiny models: on a busy machine extra threads mostly wait for each other
-    n = torch.get_num_threads(); torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def _setup(seed=0):

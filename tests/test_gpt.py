@@ -8,14 +8,7 @@ import torch
 from nncourse.gpt import GPT, TransformerBlock, gpt_num_parameters, sinusoidal_positions
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """These models are tiny: with several threads on a busy machine, PyTorch's
-    threads mostly wait for each other (one test took 25 s instead of 1)."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def _model(seed=0, **kw):

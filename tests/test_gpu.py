@@ -24,14 +24,7 @@ from nncourse.gpu import (accumulated_step, amp_train_step, count_parameters, ge
 from nncourse.text import random_windows
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models: one thread is fastest on a busy machine, and results do not
-    depend on how many threads a reduction was split over."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def _gpt(seed=0, **kw):
