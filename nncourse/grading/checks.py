@@ -166,7 +166,10 @@ def close(rtol: float = 1e-6, atol: float = 1e-9, dtype: str | None = "float64")
         with np.errstate(invalid="ignore"):
             over = ~(err <= tol) & ~(np.isnan(a) & np.isnan(expected))
         if over.any():
-            return (f"values differ: max abs error {float(np.nanmax(np.where(over, err, 0))):.3g} "
+            errs = err[over]
+            worst = f"max abs error {float(errs[~np.isnan(errs)].max()):.3g}" if (~np.isnan(errs)).any() \
+                else "nan where a number is expected, or a number where nan is expected"
+            return (f"values differ: {worst} "
                     f"in {int(over.sum())} of {a.size} entries (tolerance {atol:g} + {rtol:g}*|expected|)")
         return None
 
