@@ -8,10 +8,10 @@ The benchmark is fixed so that figures compare across versions of the course:
   (505,724 characters), the rest training; the vocabulary is the 84
   characters of the whole text;
 - metric: the mean cross-entropy in nats per character over the WHOLE
-  validation text, cut into consecutive windows of the model's training
-  length (128 characters for the GPT, 100 for the LSTM), each read from a
-  fresh start (no context or state from the window before), as in training;
-  also shown in bits per character (nats / ln 2);
+  validation text, cut into consecutive windows of 256 characters
+  (``EVAL_WINDOW``), each read from a fresh start (no context or state from
+  the window before), the same for every model whatever the length of its
+  training windows; also shown in bits per character (nats / ln 2);
 - budget: ``--budget`` seconds (default 60) of training, wall clock, per
   model, with ``--threads`` torch threads (default 2), seed 0. Data loading
   and evaluation are not counted.
@@ -54,6 +54,7 @@ from nncourse.text import CharVocab, sequential_windows  # noqa: E402
 
 GOAL_NATS = 1.80
 SEED = 0
+EVAL_WINDOW = 256
 
 # Chapter 7's LSTM and its peak learning rate (1e-2), with the GPT's kind of
 # schedule (warm-up, then a cosine over the budget) and AdamW's betas; no
@@ -68,8 +69,8 @@ def build(name: str, vocab_size: int):
     if name == "gpt":
         t = SHAKESPEARE_TRAINING
         model = GPT(vocab_size, **SHAKESPEARE_GPT)
-        opt = model.adamw(t["lr"], weight_decay=t["weight_decay"], betas=t["betas"])
-        settings = dict(SHAKESPEARE_GPT, **t, seq_len=SHAKESPEARE_GPT["block_size"])
+        opt = model.adamw(t["lr"], weight_decay=t["weight_decay"], betas=t["betas"], fused=t["fused"])
+        settings = dict(SHAKESPEARE_GPT, **t)
     else:
         t = LSTM
         model = CharLSTM(vocab_size, embed_dim=t["embed_dim"], hidden_size=t["hidden_size"])
@@ -93,9 +94,9 @@ class Snapshots:
             self.states.append(copy.deepcopy(self.model.state_dict()))
 
 
-def nats_per_char(model, val_ids: torch.Tensor, seq_len: int) -> float:
-    """Mean cross-entropy over the whole validation text, windows of ``seq_len`` from a fresh start."""
-    return bits_per_char(model, sequential_windows(val_ids, 256, seq_len)) * math.log(2)
+def nats_per_char(model, val_ids: torch.Tensor, window: int = EVAL_WINDOW) -> float:
+    """Mean cross-entropy over the whole validation text, windows of ``window`` from a fresh start."""
+    return bits_per_char(model, sequential_windows(val_ids, 64, window)) * math.log(2)
 
 
 def run(name: str, budget: float, train_ids, val_ids, vocab_size: int, snapshots: int) -> dict:
@@ -112,12 +113,12 @@ def run(name: str, budget: float, train_ids, val_ids, vocab_size: int, snapshots
                  max_norm=1.0, lr_schedule=warmup_cosine(s["warmup"], s["final_lr"]),
                  max_seconds=budget, progress=False, on_step=snap)
     load_after = os.getloadavg()[0]
-    nats = nats_per_char(model, val_ids, s["seq_len"])
+    nats = nats_per_char(model, val_ids)
     final = copy.deepcopy(model.state_dict())
     curve, times = [], [t for t in snap.seconds if t < h.seconds]
     for state in snap.states[:len(times)]:
         model.load_state_dict(state)
-        curve.append(nats_per_char(model, val_ids, s["seq_len"]) / math.log(2))
+        curve.append(nats_per_char(model, val_ids) / math.log(2))
     model.load_state_dict(final)
     steps = len(h.train_bpc)
     return dict(name=name, params=sum(p.numel() for p in model.parameters()), steps=steps,
@@ -164,7 +165,8 @@ def main(argv=None) -> int:
             settings.update(budget_s=args.budget, steps=r["steps"], tokens=r["tokens"], seed=SEED,
                             threads=args.threads, optimizer="AdamW", val_nats=r["nats"],
                             schedule="linear warm-up, cosine over the time budget",
-                            evaluation="whole validation text, consecutive windows of seq_len")
+                            evaluation=f"whole validation text, consecutive windows of {EVAL_WINDOW}, "
+                                       "each from a fresh start")
             quality.record(args.json, mid, value=r["bits"], train_seconds=r["seconds"],
                            cpu_seconds=r["cpu"], params=r["params"], curve=r["curve"],
                            settings=settings,

@@ -5,7 +5,8 @@ import math
 import pytest
 import torch
 
-from nncourse.gpt import GPT, TransformerBlock, gpt_num_parameters, sinusoidal_positions
+from nncourse.gpt import (GPT, TransformerBlock, alibi_bias, alibi_slopes, gpt_num_parameters,
+                          sinusoidal_positions)
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
@@ -30,7 +31,7 @@ def test_sinusoidal_positions_formula():
         sinusoidal_positions(4, 5)
 
 
-@pytest.mark.parametrize("positions", ["learned", "sinusoidal"])
+@pytest.mark.parametrize("positions", ["learned", "sinusoidal", "alibi"])
 def test_shapes_and_loss(positions):
     model = _model(positions=positions)
     idx = torch.randint(0, 11, (3, 10))
@@ -44,6 +45,35 @@ def test_shapes_and_loss(positions):
         model(torch.zeros(1, 17, dtype=torch.long))
 
 
+def test_alibi_bias_formula():
+    """Head h adds -slope_h * (t - s) to the score of query t for key s <= t; -inf after t."""
+    slopes = alibi_slopes(8)
+    assert slopes.tolist() == [2.0 ** -h for h in range(1, 9)]
+    assert alibi_slopes(4).tolist() == [2.0 ** (-2 * h) for h in range(1, 5)]
+    bias = alibi_bias(4, 5)
+    assert bias.shape == (4, 5, 5)
+    for h in range(4):
+        for t in range(5):
+            for s in range(5):
+                want = -float(alibi_slopes(4)[h]) * (t - s) if s <= t else -math.inf
+                assert bias[h, t, s].item() == pytest.approx(want)
+
+
+def test_alibi_reads_longer_windows_than_trained_and_has_no_positional_parameters():
+    """With ALiBi nothing is added to the embeddings: the logits at a position do not
+    depend on where the window starts, only on the characters before (same distances);
+    and a window of any length up to block_size gives the same first logits."""
+    model = _model(positions="alibi").eval()
+    assert model.pos_emb is None and model.pos_table is None
+    assert not any("pos" in name for name, _ in model.named_parameters())
+    idx = torch.randint(0, 11, (2, 16))
+    full, _ = model(idx)
+    short, _ = model(idx[:, :6])
+    torch.testing.assert_close(short, full[:, :6], atol=1e-5, rtol=1e-5)
+    # the cached bias follows the length asked for
+    assert model.blocks[0].attn._bias.shape == (1, 4, 6, 6)
+
+
 def test_block_shape_and_residual():
     torch.manual_seed(0)
     block = TransformerBlock(d_model=16, n_heads=2, d_ff=24)
@@ -51,7 +81,7 @@ def test_block_shape_and_residual():
     assert block(x).shape == (2, 5, 16)
 
 
-@pytest.mark.parametrize("positions", ["learned", "sinusoidal"])
+@pytest.mark.parametrize("positions", ["learned", "sinusoidal", "alibi"])
 def test_causality(positions):
     """Changing token s never changes the logits at positions t < s."""
     model = _model(positions=positions).eval()
@@ -66,8 +96,9 @@ def test_causality(positions):
         assert not torch.allclose(out[:, s], base[:, s])
 
 
-def test_explicit_weights_match_fused_attention():
-    model = _model().eval()
+@pytest.mark.parametrize("positions", ["learned", "alibi"])
+def test_explicit_weights_match_fused_attention(positions):
+    model = _model(positions=positions).eval()
     idx = torch.randint(0, 11, (2, 12))
     fused, _ = model(idx)
     for b in model.blocks:
@@ -80,7 +111,7 @@ def test_explicit_weights_match_fused_attention():
     assert (w.triu(1) == 0).all()
 
 
-@pytest.mark.parametrize("kw", [{}, {"positions": "sinusoidal"}, {"bias": False},
+@pytest.mark.parametrize("kw", [{}, {"positions": "sinusoidal"}, {"positions": "alibi"}, {"bias": False},
                                 {"d_ff": 40, "n_layer": 3}])
 def test_parameter_count_formula(kw):
     model = _model(**kw)
