@@ -20,7 +20,9 @@ else:
    the patterns of ``TIMING_ONLY[chapter]`` (timings printed without that
    mark: ratios of two timings, a column of seconds in a table), or, when the
    pattern has groups, in what its groups match;
-4. object addresses (``at 0x7f...``) become ``at 0x?``.
+4. object addresses (``at 0x7f...``) become ``at 0x?``;
+5. torch.profiler's trace markers on stderr (``USDT:<date> <time> <pid>:<tid>
+   ...] profiler_start``) are dropped; the book hides that cell's stderr.
 
 Everything else, every loss, accuracy, gradient and sample, must be equal
 character for character.
@@ -60,6 +62,8 @@ _BAR = re.compile(r"\d+%\|.*\|\s*\d+/\d+\s*\[.*(it/s|s/it|\?)")
 _DURATION = re.compile(r"(?<![\w.])\d[\d,]*(\.\d+)?(e[-+]?\d+)?(\s*)(ms|µs|us|ns|s|sec|seconds?|min|minutes?)"
                        r"(?=$|[\s),;:]|\.(?:\s|$))")
 _ADDRESS = re.compile(r"at 0x[0-9a-f]+")
+# torch.profiler's trace markers on stderr: "USDT:<date> <time> <pid>:<tid> <file>:<line>] profiler_start"
+_PROFILER_TRACE = re.compile(r"^USDT:\S+ \S+ \d+:\d+ \S+\] ")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(\.\d+)?(e[-+]?\d+)?%?")
 _PADDING = re.compile(r" +(?=<time>|#)")   # the spaces that pad a masked number to a column
 
@@ -211,7 +215,7 @@ def normalise(text: str, chapter: str = "") -> str:
     patterns = [re.compile(p) for p in TIMING_ONLY.get(Path(chapter).name, [])]
     lines = []
     for line in text.replace("\r", "\n").split("\n"):
-        if _BAR.search(line):
+        if _BAR.search(line) or _PROFILER_TRACE.search(line):
             continue
         if TIMING_MARK in line:
             line = _NUMBER.sub("#", line)

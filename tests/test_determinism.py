@@ -87,6 +87,9 @@ def test_normalise_masks_timings_only():
         "time: Value # ms, NumPy # ms (NumPy # x faster)"
     assert book.normalise("throughput: 12,345 tokens/s, MFU 3%   (timing)") == "throughput: # tokens/s, MFU #   (timing)"
     assert book.normalise("loss 2.3 s.t. 5 steps; 4 seconds") == "loss 2.3 s.t. 5 steps; <time> seconds"
+    # torch.profiler's trace markers (a timestamp and the process id) are not output of the chapter
+    trace = "USDT:2026-11-29 17:04:25 29632:29632 SyncActivityProfilerHandler.cpp:52] profiler_start\nloss 2.3"
+    assert book.normalise(trace) == "loss 2.3"
 
 
 def test_differences_names_the_cell_and_line():
