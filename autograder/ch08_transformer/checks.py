@@ -210,11 +210,10 @@ def causal_mask_cases(rng, hidden):
 
 # ---------------------------------------------------------------- layer_norm
 def numpy_layer_norm(X, gamma, beta, eps=1e-5, ddof=0, axis=-1, eps_outside=False, one_pass=False):
+    mu = X.mean(axis=axis, keepdims=True)
     if one_pass:  # E[x^2] - E[x]^2: cancels catastrophically when the mean is large against the spread
-        mu = X.mean(axis=axis, keepdims=True)
         with np.errstate(all="ignore"):
             return gamma * (X - mu) / np.sqrt((X * X).mean(axis=axis, keepdims=True) - mu * mu + eps) + beta
-    mu = X.mean(axis=axis, keepdims=True)
     sd = X.std(axis=axis, keepdims=True, ddof=ddof)
     with np.errstate(all="ignore"):
         den = sd + eps if eps_outside else np.sqrt(X.var(axis=axis, keepdims=True, ddof=ddof) + eps)
