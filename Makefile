@@ -32,7 +32,7 @@ book: setup
 
 ## make test             run the whole test suite
 test: setup
-	$(BIN)/python -m pytest -n 2 -q --durations=15
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --durations=15
 
 ## make lab              (students) JupyterLab with the nbgrader extension
 lab: setup

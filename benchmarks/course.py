@@ -172,8 +172,8 @@ def main() -> int:
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "grade_class.py"), "--students", str(a.students),
                     "--skip-nbgrader"], cwd=ROOT)
     if not a.skip_tests:
-        dt, rc, out = run([sys.executable, "-m", "pytest", "-n", "2", "-q"], ROOT)
-        print(f"\ntest suite (pytest -n 2): {dt:6.1f} s  exit {rc}  (goal <= {GOAL_SUITE} s) {ok(dt, GOAL_SUITE)}"
+        dt, rc, out = run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-q"], ROOT)
+        print(f"\ntest suite (pytest -n 2 --dist loadgroup): {dt:6.1f} s  exit {rc}  (goal <= {GOAL_SUITE} s) {ok(dt, GOAL_SUITE)}"
               f"\n  {out.strip().splitlines()[-1]}")
     if a.measure_models:
         measure_models()
