@@ -169,7 +169,9 @@ def execute(page: str, root: Path = ROOT, timeout: int = 600):
     from nbclient import NotebookClient
 
     nb = read(page, root)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    # the kernel's own log: errors only (not its warning, on every start, that
+    # it talks to this process over local TCP without encryption)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=ERROR"],
                    resources={"metadata": {"path": str((root / page).parent)}}).execute()
     return nb
 

@@ -8,7 +8,9 @@ Then every page of the table of contents is opened in headless Chromium, and
 we check what a reader would see: typeset math, figures that exist, no error
 output, nothing loaded from the internet, and for every chapter its exercise
 (download link and self-check command). That every chapter prints the same
-numbers when run again is checked in ``test_determinism.py``.
+numbers when run again is checked in ``test_determinism.py``. Under
+``make test`` all these tests run on one pytest-xdist worker (``conftest.work_group``),
+which starts with the build, while the other worker runs the rest of the suite.
 """
 
 from __future__ import annotations

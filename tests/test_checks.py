@@ -3,7 +3,7 @@
 import numpy as np
 
 from nncourse.grading import checks
-from nncourse.grading.checks import Case, close, exact, scalar, sequence
+from nncourse.grading.checks import Case, all_close, close, exact, known_bugs, passes, scalar, sequence
 from nncourse.grading.wire import Unsupported
 
 
@@ -40,6 +40,21 @@ def test_case_names_the_likely_bug_and_detects_mutation():
     nested = Case("g", "lists", ([x.copy(), (x.copy(), 1.0)],), 0.0, scalar())
     assert nested.judge(0.0, [[x.copy(), (x.copy(), 1.0)]]) is None
     assert "in place" in nested.judge(0.0, [[x.copy(), (np.zeros(2), 1.0)]])
+
+
+def test_known_bugs_keeps_only_values_that_tell_a_bug_apart():
+    right = np.array([1.0, 2.0])
+    bugs = known_bugs(right, all_close(),
+                      **{"it forgot the bias": right + 1,      # kept: a different value
+                         "it squared twice": right.copy(),     # dropped: same as the right answer here
+                         "it cannot run here": None,           # dropped: no value
+                         "it returned NaN": np.array([np.nan, 2.0]),
+                         "it broke the comparison": np.array(["a", "b"])})  # dropped: unreadable, no error
+    assert list(bugs) == ["it forgot the bias", "it returned NaN"]
+    pair = (np.zeros(2), np.ones(3))
+    assert list(known_bugs(pair, all_close(), swapped=(np.ones(3), np.zeros(2)), unchanged=pair)) == ["swapped"]
+    # a comparison that returns a message (or None) works through passes()
+    assert list(known_bugs(right, passes(close()), off=right * 1.1, equal=right + 1e-12)) == ["off"]
 
 
 def test_hidden_cases_depend_on_the_seed_visible_ones_do_not():

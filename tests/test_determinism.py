@@ -5,8 +5,10 @@ keeps each chapter's executed notebook in its execution cache. Each test here
 runs one chapter again in a fresh kernel, then compares the text under every
 code cell with the cached run's, after ``nncourse.book.normalise`` (progress
 bars, durations and the timing-only lines listed in ``book.TIMING_ONLY``).
-The fresh run comes first, so that it runs while another pytest-xdist worker
-may still be building the book.
+Under ``make test`` these tests run on the pytest-xdist worker that builds the
+book (the "book" group of ``conftest.work_group``), after the build; the
+fresh run comes first, so that run alone (``pytest tests/test_determinism.py``)
+it still overlaps with a build in another process.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from nncourse.grading.checks import Assignment, Case, Rng, _describe, close, exact
+from nncourse.grading.checks import Assignment, Case, Rng, close, describe, exact
 
 ASSIGNMENT = Assignment("ch02_mlp", prelude="import numpy as np", forbid=("torch",))
 task = ASSIGNMENT.task
@@ -156,14 +156,14 @@ def _params_structure(got, expected) -> str | None:
     """Is ``got`` a list of (W, b) pairs shaped like ``expected``, with zero biases?"""
     L = len(expected)
     if not isinstance(got, (list, tuple)) or len(got) != L:
-        return f"expected a list of {L} (W, b) pairs (one per layer), got {_describe(got)}" + (
+        return f"expected a list of {L} (W, b) pairs (one per layer), got {describe(got)}" + (
             f" of length {len(got)}" if isinstance(got, (list, tuple)) else "")
     for k, (pair, (W_e, b_e)) in enumerate(zip(got, expected), start=1):
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            return f"layer {k}: expected a pair (W, b), got {_describe(pair)}"
+            return f"layer {k}: expected a pair (W, b), got {describe(pair)}"
         for name, got_a, exp_a in (("W", pair[0], W_e), ("b", pair[1], b_e)):
             if not isinstance(got_a, np.ndarray):
-                return f"layer {k}: {name} should be a NumPy array of shape {exp_a.shape}, got {_describe(got_a)}"
+                return f"layer {k}: {name} should be a NumPy array of shape {exp_a.shape}, got {describe(got_a)}"
             if got_a.shape != exp_a.shape:
                 hint = " ((fan_in, fan_out) expected)" if name == "W" else ""
                 return f"layer {k}: {name} has shape {got_a.shape}, expected {exp_a.shape}{hint}"
@@ -208,7 +208,7 @@ def params_he_stats(std_rtol=0.05, frac_atol=0.04):
 
     def compare(got, expected):
         if not isinstance(got, tuple) or len(got) != 2:
-            return f"expected the results of two calls, got {_describe(got)}"
+            return f"expected the results of two calls, got {describe(got)}"
         first, second = got
         problem = _params_structure(first, expected[0])
         if problem is not None:
@@ -368,7 +368,7 @@ def fraction(atol=1e-12):
             return (f"expected a float, got a Python {type(got).__name__}: a count, or an integer division (//)? "
                     f"Divide with / to get a fraction")
         if not isinstance(got, float):
-            return f"expected a float, got {_describe(got)}"
+            return f"expected a float, got {describe(got)}"
         if not math.isfinite(got) or abs(got - expected) > atol:
             return f"value differs: error {abs(got - expected):.3g}" + (
                 " (the accuracy is a fraction in [0, 1])" if not 0 <= got <= 1 else "")

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from nncourse.grading.checks import Assignment, Case, _describe, close, scalar, sequence
+from nncourse.grading.checks import Assignment, Case, all_close, close, describe, known_bugs, scalar, sequence
 from nncourse.grading.harness import describe_value_instruction
 
 ASSIGNMENT = Assignment("ch04_backprop", prelude="import math\nimport numpy as np", forbid=("torch",))
@@ -45,18 +45,7 @@ def _try(f):
         return None
 
 
-def _bugs(expected, same, **candidates):
-    """Keep the bug values that exist and differ from the right answer."""
-    return {k: v for k, v in candidates.items() if v is not None and not same(v, expected)}
-
-
-def _same_tuple(a, b):
-    return all(np.shape(x) == np.shape(y) and np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True)
-               for x, y in zip(a, b))
-
-
-def _same_array(a, b):
-    return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True)
+_same = all_close()   # a bug's value equal to the right answer names no bug
 
 
 # ---------------------------------------------------------------- dense_backward
@@ -73,7 +62,7 @@ def dense_backward_cases(rng, hidden):
 
     def case(label, dout, X, W, **kw):
         dX, dW, db = exp = _torch_dense_backward(dout, X, W)
-        bugs = _bugs(exp, _same_tuple, **{
+        bugs = known_bugs(exp, _same, **{
             "db is the mean over the batch instead of the sum": (dX, dW, dout.mean(axis=0)),
             "dW and db are averaged over the batch (divided by N)": (dX, dW / len(X), db / len(X)),
             "dX is dout @ W instead of dout @ W.T": _try(lambda: (dout @ W, dW, db)),
@@ -112,7 +101,7 @@ def relu_backward_cases(rng, hidden):
     def case(label, dout, Z, **kw):
         dout, Z = np.asarray(dout, dtype=np.float64), np.asarray(Z, dtype=np.float64)
         exp = _torch_relu_backward(dout, Z)
-        bugs = _bugs(exp, _same_array, **{
+        bugs = known_bugs(exp, _same, **{
             "the gradient passes where Z == 0 (use Z > 0, not Z >= 0: the gradient is 0 at the kink)":
                 dout * (Z >= 0),
             "the mask is reversed (Z < 0 instead of Z > 0)": dout * (Z < 0),
@@ -169,7 +158,7 @@ def softmax_ce_backward_cases(rng, hidden):
             P[:, labels] -= 1.0
             return P / N
 
-        bugs = _bugs(exp, _same_array, **{
+        bugs = known_bugs(exp, _same, **{
             "the gradient is not divided by N (it is the gradient of the summed loss, not of the mean)":
                 exp * N,
             "the row maximum is not subtracted before exp (exp overflows)":
@@ -242,19 +231,19 @@ def loss_and_grads(rtol=1e-7, atol=1e-10):
 
     def compare(got, expected):
         if not isinstance(got, (tuple, list)) or len(got) != 2:
-            return f"expected a tuple (loss, grads), got {_describe(got)}"
+            return f"expected a tuple (loss, grads), got {describe(got)}"
         problem = loss_ok(got[0], expected[0])
         if problem is not None:
             return f"loss: {problem}"
         grads, want = got[1], expected[1]
         L = len(want)
         if not isinstance(grads, (tuple, list)) or len(grads) != L:
-            n = f"{len(grads)} items" if isinstance(grads, (tuple, list)) else _describe(grads)
+            n = f"{len(grads)} items" if isinstance(grads, (tuple, list)) else describe(grads)
             return f"grads: expected a list of {L} pairs (dW, db), one per layer, got {n}"
         wrong = []
         for i, (g, e) in enumerate(zip(grads, want)):
             if not isinstance(g, (tuple, list)) or len(g) != 2:
-                return f"grads[{i}]: expected a pair (dW, db), got {_describe(g)}"
+                return f"grads[{i}]: expected a pair (dW, db), got {describe(g)}"
             for name, gg, ee in zip(("dW", "db"), g, e):
                 problem = arr_ok(gg, ee)
                 if problem is not None:
@@ -285,8 +274,8 @@ def mlp_loss_and_grads_cases(rng, hidden):
         loss, grads = exp
         N, L = len(X), len(params)
         same = lambda a, b: (abs(a[0] - b[0]) <= 1e-9 * abs(b[0])  # noqa: E731
-                             and all(_same_tuple(g, h) for g, h in zip(a[1], b[1])))
-        bugs = _bugs(exp, same, **{
+                             and all(_same(g, h) for g, h in zip(a[1], b[1])))
+        bugs = known_bugs(exp, same, **{
             "the gradients are not divided by N (gradients of the summed loss, not of the mean)":
                 (loss, [(dW * N, db * N) for dW, db in grads]),
             "the loss is summed over the batch instead of averaged": (loss * N, grads),
@@ -517,7 +506,7 @@ def value_result(program, show, rtol=1e-7, atol=1e-10):
     def compare(got, expected):
         if (not isinstance(got, (tuple, list)) or len(got) != 4
                 or not all(isinstance(a, np.ndarray) and a.shape == (n,) for a in got)):
-            return f"the Value program did not report its {n} nodes (got {_describe(got)})"
+            return f"the Value program did not report its {n} nodes (got {describe(got)})"
         data, grad, before, is_float = got
         want_data, want_grad = expected[0], expected[1]
         bad = np.flatnonzero(~is_float.astype(bool))
@@ -629,7 +618,7 @@ def value_cases(rng, hidden):
         program = list(prog.ins)
         exp = torch_value_program(program)
         compare = value_result(program, show=not hidden)
-        bugs = _bugs(exp, _same_tuple, **{bug: simulate_value_program(program, **sw)
+        bugs = known_bugs(exp, _same, **{bug: simulate_value_program(program, **sw)
                                           for bug, sw in VALUE_BUGS.items()})
         return Case("Value", label, (program,), exp, compare, bugs=bugs, probe="value_program", **kw)
 

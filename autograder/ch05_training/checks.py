@@ -41,26 +41,12 @@ import torch
 import torch.nn.functional as F
 
 from nncourse.grading import wire
-from nncourse.grading.checks import Assignment, Case, Rng, _describe, close, load_probes, sequence
+from nncourse.grading.checks import Assignment, Case, Rng, close, describe, known_bugs, load_probes, passes, sequence
 
 ASSIGNMENT = Assignment("ch05_training", forbid=("torch",), torch_tasks=("train_one_epoch", "evaluate"),
                         probes="probes.py")
 task = ASSIGNMENT.task
 PROBES = load_probes(__file__)
-
-
-def _named_bugs(compare, expected, **candidates):
-    """The bug values that exist (not None) and that ``compare`` tells apart from the right answer."""
-    out = {}
-    for bug, value in candidates.items():
-        if value is None:
-            continue
-        try:
-            if compare(value, expected) is not None:
-                out[bug] = value
-        except Exception:  # noqa: BLE001 - a value the comparison cannot read is no diagnosis
-            continue
-    return out
 
 
 def _rand_shape(rng, ndim=None):
@@ -116,7 +102,7 @@ def sgd_momentum_cases(rng, hidden):
         buf = st.get("momentum_buffer", np.zeros(shape) if steps == 1 else grads[-2])
         buf_new = st_new.get("momentum_buffer", g)
         expected = (w_new, buf_new)
-        bugs = _named_bugs(compare, expected, **{
+        bugs = known_bugs(expected, passes(compare), **{
             "the buffer holds steps, not gradients (buf = momentum * buf + lr * g; w = w - buf): "
             "PyTorch's buffer is momentum * buf + g, and w moves by lr * buf":
                 _sgd_numpy(w, g, buf, lr, mu, lr_in_buffer=True),
@@ -184,7 +170,7 @@ def adam_cases(rng, hidden):
         expected = (w_new, st_new["exp_avg"], st_new["exp_avg_sq"])
         assert int(st_new["step"]) == t
         args = (w, g, m, v, t, h["lr"], h["beta1"], h["beta2"], h["eps"])
-        bugs = _named_bugs(compare, expected, **{
+        bugs = known_bugs(expected, passes(compare), **{
             "there is no bias correction (m and v are used without dividing by 1 - beta ** t)":
                 _adam_numpy(*args, correct_m=False, correct_v=False),
             "only m is bias-corrected (v_hat = v / (1 - beta2 ** t) is missing)":
@@ -261,15 +247,15 @@ def dropout_result(got, law: DropoutLaw):
     """Compare what ``probe="call_twice"`` reports, ``((out, mask), (out, mask))``, with a law."""
     X = law.X
     if not isinstance(got, tuple) or len(got) != 2:
-        return f"the call did not report two results (got {_describe(got)})"
+        return f"the call did not report two results (got {describe(got)})"
     pairs = []
     for res in got:
         if not isinstance(res, (tuple, list)) or len(res) != 2:
-            return f"expected a tuple (out, mask), got {_describe(res)}"
+            return f"expected a tuple (out, mask), got {describe(res)}"
         out, mask = res
         for name, a in (("out", out), ("mask", mask)):
             if not isinstance(a, np.ndarray):
-                return f"{name}: expected a NumPy array of shape {X.shape}, got {_describe(a)}"
+                return f"{name}: expected a NumPy array of shape {X.shape}, got {describe(a)}"
             if a.shape != X.shape:
                 return f"{name}: wrong shape: got {a.shape}, expected {X.shape} (the shape of X)"
         if out.dtype != np.float64:
@@ -372,7 +358,7 @@ def batchnorm_cases(rng, hidden):
         e = 1e-5 if eps is None else eps
         expected = _torch_batchnorm(X, gamma, beta, e)
         with np.errstate(all="ignore"):
-            bugs = _named_bugs(compare, expected, **{
+            bugs = known_bugs(expected, passes(compare), **{
                 "the variance is unbiased (divided by N - 1); batch norm uses the biased one (divided by N)":
                     _batchnorm_numpy(X, gamma, beta, e, ddof=1) if len(X) > 1 else None,
                 "eps is added outside the square root (sqrt(var) + eps instead of sqrt(var + eps))":
@@ -505,8 +491,8 @@ def _number(value, what):
     if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "fiu":
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        hint = " (a tensor? convert it with .item() or float(...))" if "Tensor" in _describe(value) else ""
-        return f"expected {what} as a float, got {_describe(value)}{hint}"
+        hint = " (a tensor? convert it with .item() or float(...))" if "Tensor" in describe(value) else ""
+        return f"expected {what} as a float, got {describe(value)}{hint}"
     return None
 
 
@@ -523,7 +509,7 @@ def _state(got_state, want_state, when):
 def train_result(got, expected):
     """``(loss, model.training, state)`` after one epoch."""
     if not isinstance(got, tuple) or len(got) != 3:
-        return f"the run did not report its result (got {_describe(got)})"
+        return f"the run did not report its result (got {describe(got)})"
     value, training, st = got
     problem = _number(value, "the mean loss")
     if problem:
@@ -542,7 +528,7 @@ def train_result(got, expected):
 def evaluate_result(got, expected):
     """``(accuracy, model.training, gradients recorded, state)``."""
     if not isinstance(got, tuple) or len(got) != 4:
-        return f"the run did not report its result (got {_describe(got)})"
+        return f"the run did not report its result (got {describe(got)})"
     value, training, grad_on, st = got
     problem = _number(value, "the accuracy")
     if problem:

@@ -63,7 +63,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from nncourse.grading.checks import Assignment, Case, _describe, close, scalar, sequence
+from nncourse.grading.checks import Assignment, Case, all_close, close, describe, known_bugs, scalar, sequence
 
 TRAIN_IMAGES = 10_000          # sent to the sandbox with their labels
 TEST_IMAGES = 4_000            # held-out images, sent without their labels
@@ -83,17 +83,7 @@ def _t(x, grad=False):
     return torch.tensor(np.asarray(x, dtype=np.float64), requires_grad=grad)
 
 
-def _same(a, b):
-    return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12)
-
-
-def _same_tuple(a, b):
-    return all(_same(x, y) for x, y in zip(a, b))
-
-
-def _bugs(expected, same, **candidates):
-    """Keep the bug values that exist and differ from the right answer."""
-    return {k: v for k, v in candidates.items() if v is not None and not same(v, expected)}
+_same = all_close()   # a bug's value equal to the right answer names no bug
 
 
 def _try(f):
@@ -164,7 +154,7 @@ def conv2d_forward_cases(rng, hidden):
         b = rng.normal(size=w_shape[0])
         exp = _conv(X, W, b, stride, padding)
         p = padding
-        bugs = _bugs(exp, _same, **{
+        bugs = known_bugs(exp, _same, **{
             "the kernel is flipped (a true convolution; deep learning's conv2d is a cross-correlation)":
                 _conv(X, W[:, :, ::-1, ::-1].copy(), b, stride, padding),
             "the stride is ignored (every window is used)": _try(lambda: _conv(X, W, b, 1, padding)),
@@ -208,7 +198,7 @@ def maxpool2d_forward_cases(rng, hidden):
     def case(label, X, k=None, stride=None, **kw):
         kk, ss = (k or 2), (stride or 2)
         exp = _maxpool(X, kk, ss)
-        bugs = _bugs(exp, _same, **{
+        bugs = known_bugs(exp, _same, **{
             "it averages the windows (average pooling) instead of taking their maximum":
                 F.avg_pool2d(_t(X), kk, ss).numpy(),
             "the stride is ignored: the windows move by k (as with the reshape into k x k blocks)":
@@ -270,7 +260,7 @@ def conv2d_backward_cases(rng, hidden):
         N, _, H, W_in = x_shape
         p = padding
         dXp = _padded_dx(dout, X, W, stride, padding)
-        bugs = _bugs(exp, _same_tuple, **{
+        bugs = known_bugs(exp, _same, **{
             "dX is not cropped: it has the shape of the padded input": (dXp, dW, db) if p else None,
             "dX is cropped at the wrong place ([:H, :W] of the padded gradient, not [p:p + H, p:p + W])":
                 (dXp[:, :, :H, :W_in], dW, db) if p else None,
@@ -320,7 +310,7 @@ def cnn_outputs(class_counts, n_images=5):
 
     def compare(got, expected):
         if not isinstance(got, (tuple, list)) or len(got) != len(class_counts):
-            return f"expected one result per class count, got {_describe(got)}"
+            return f"expected one result per class count, got {describe(got)}"
         for c, item in zip(class_counts, got):
             shape, n_params, out = item
             out = np.asarray(out, dtype=np.float64)
@@ -346,7 +336,7 @@ def accuracy_after_training(labels, train_size):
     def compare(got, expected):
         if not isinstance(got, (tuple, list)) or len(got) != 4:
             return (f"expected (predictions, predictions before training, losses, CPU seconds), "
-                    f"got {_describe(got)}")
+                    f"got {describe(got)}")
         after, before, losses = (np.asarray(g) for g in got[:3])
         for name, pred in (("after", after), ("before", before)):
             if pred.shape != labels.shape or pred.dtype.kind not in "iu":
@@ -355,7 +345,7 @@ def accuracy_after_training(labels, train_size):
         losses = [float(v) for v in np.ravel(losses)]
         cpu = got[3]
         if isinstance(cpu, bool) or not isinstance(cpu, (int, float)):
-            return f"the training's CPU time is not a number: {_describe(cpu)}"
+            return f"the training's CPU time is not a number: {describe(cpu)}"
         if not cpu <= TRAIN_CPU_SECONDS:
             return (f"the training took {cpu:.1f} s of CPU time, over the budget of {TRAIN_CPU_SECONDS:g} s "
                     "(about 3x the chapter's CNN): make the network cheaper (fewer channels, pool earlier)")

@@ -36,7 +36,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from nncourse.grading.checks import Assignment, Case, Rng, _describe, close, scalar, sequence
+from nncourse.grading.checks import Assignment, Case, Rng, all_close, close, describe, known_bugs, scalar, sequence
 
 ASSIGNMENT = Assignment("ch07_rnn", prelude="import math\nimport numpy as np", forbid=("torch",),
                         probes="probes.py")
@@ -51,15 +51,7 @@ def _t(x):
     return torch.from_numpy(np.array(x, dtype=np.float64))
 
 
-def _same(a, b):
-    if isinstance(a, tuple):
-        return isinstance(b, tuple) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True)
-
-
-def _bugs(expected, **candidates):
-    """Keep the bug values that exist and differ from the right answer."""
-    return {k: v for k, v in candidates.items() if v is not None and not _same(v, expected)}
+_same = all_close()   # a bug's value equal to the right answer names no bug
 
 
 def _sigmoid(z):
@@ -93,7 +85,7 @@ def rnn_step_cases(rng, hidden):
         exp = _torch_rnn_step(x, h_prev, Wx, Wh, b)
         a = x @ Wx + h_prev @ Wh + b
         square = Wx.shape[0] == Wx.shape[1]                  # D == H: the swaps below can run
-        bugs = _bugs(exp, **{
+        bugs = known_bugs(exp, _same, **{
             "the tanh is missing (the pre-activation is returned)": a,
             "relu is used instead of tanh": np.maximum(a, 0.0),
             "the bias b is not added": np.tanh(x @ Wx + h_prev @ Wh),
@@ -153,7 +145,7 @@ def rnn_forward_cases(rng, hidden):
 
     def case(label, X, h0, Wx, Wh, b, **kw):
         exp = _torch_rnn_forward(X, h0, Wx, Wh, b)
-        bugs = _bugs(exp, **{
+        bugs = known_bugs(exp, _same, **{
             "only the last state is returned (all T states are wanted)": exp[:, -1],
             "the state is not carried: every step starts again from h0": _numpy_rnn_forward(X, h0, Wx, Wh, b, False),
             "the states are stacked time-major, (T, N, H), instead of batch-first (N, T, H)": exp.transpose(1, 0, 2),
@@ -232,9 +224,9 @@ def lstm_step_cases(rng, hidden):
 
     def case(label, x, h_prev, c_prev, Wx, Wh, b, **kw):
         exp = _torch_lstm_step(x, h_prev, c_prev, Wx, Wh, b)
-        bugs = _bugs(exp, **{bug: _numpy_lstm_step(x, h_prev, c_prev, Wx, Wh, b, **sw)
+        bugs = known_bugs(exp, _same, **{bug: _numpy_lstm_step(x, h_prev, c_prev, Wx, Wh, b, **sw)
                              for bug, sw in LSTM_BUGS.items()})
-        bugs.update(_bugs(exp, **{
+        bugs.update(known_bugs(exp, _same, **{
             "h and c are returned in the wrong order (return h, c)": (exp[1], exp[0]),
             "c_prev is not used (c = i * g)": _numpy_lstm_step(x, h_prev, np.zeros_like(c_prev), Wx, Wh, b),
         }))
@@ -283,7 +275,7 @@ def clipped_and_norm(rtol=1e-6, norm_rtol=1e-9):
 
     def compare(got, expected):
         if not isinstance(got, (tuple, list)) or len(got) != 2:
-            return f"expected a tuple (clipped, total_norm), got {_describe(got)}"
+            return f"expected a tuple (clipped, total_norm), got {describe(got)}"
         clipped, total = got
         want, want_total = expected
         problem = norm_ok(total, want_total)
@@ -291,7 +283,7 @@ def clipped_and_norm(rtol=1e-6, norm_rtol=1e-9):
             return f"total_norm: {problem}"
         L = len(want)
         if not isinstance(clipped, (tuple, list)) or len(clipped) != L:
-            n = f"{len(clipped)} items" if isinstance(clipped, (tuple, list)) else _describe(clipped)
+            n = f"{len(clipped)} items" if isinstance(clipped, (tuple, list)) else describe(clipped)
             return f"clipped: expected a list of {L} arrays, one per gradient, got {n}"
         for k, (g, e) in enumerate(zip(clipped, want)):
             problem = arr_ok(g, e)
@@ -406,7 +398,7 @@ def follows(show):
 
     def compare(got, expected):
         if not isinstance(got, (tuple, list)) or len(got) != 2:
-            return f"the sampling probe reported {_describe(got)}"
+            return f"the sampling probe reported {describe(got)}"
         counts, problem = got
         if problem:
             return problem
@@ -432,12 +424,12 @@ def follows(show):
 def same_index_twice(got, expected):
     """Probe ``call_twice``: two valid indices, equal (the same generator state)."""
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return f"expected two results, got {_describe(got)}"
+        return f"expected two results, got {describe(got)}"
     for v in got:
         if isinstance(v, np.ndarray) and v.shape == () and v.dtype.kind in "iu":
             v = v[()]
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
-            return f"returned {_describe(v)}, not an int index"
+            return f"returned {describe(v)}, not an int index"
         if not 0 <= int(v) < len(expected):
             return f"returned the index {int(v)}, outside range(0, {len(expected)})"
     if int(got[0]) != int(got[1]):

@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nncourse.grading.checks import Assignment, Case, _describe, _shaped_like, close, sequence
+from nncourse.grading.checks import Assignment, Case, _shaped_like, all_close, close, describe, known_bugs, sequence
 
 ASSIGNMENT = Assignment("ch08_transformer", prelude="import math\nimport numpy as np", forbid=("torch",),
                         torch_tasks=("TransformerBlock",),
@@ -38,20 +38,7 @@ def _t(x):
     return torch.from_numpy(np.array(x, dtype=np.float64))
 
 
-def _differs_from(expected, rtol=1e-9, atol=1e-12):
-    """Drop the bug values that do not exist (None) or equal the right answer."""
-    def keep(v):
-        if v is None:
-            return False
-        pairs = zip(v, expected) if isinstance(expected, tuple) else [(v, expected)]
-        return not all(np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
-                       for a, b in pairs)
-    return keep
-
-
-def _bugs(expected, **candidates):
-    keep = _differs_from(expected)
-    return {bug: v for bug, v in candidates.items() if keep(v)}
+_same = all_close()   # a bug's value equal to the right answer names no bug
 
 
 def _softmax(s, axis=-1, stable=True):
@@ -106,7 +93,7 @@ def attention_cases(rng, hidden):
 
     def case(label, Q, K, V, mask=None, keyword=False, **kw):
         exp = torch_attention(Q, K, V, mask)
-        bugs = _bugs(exp, **{
+        bugs = known_bugs(exp, _same, **{
             "the scores are not divided by sqrt(d)": numpy_attention(Q, K, V, mask, scale=None),
             "the scores are divided by sqrt(dv), the width of the values, instead of sqrt(d)":
                 numpy_attention(Q, K, V, mask, scale="dv"),
@@ -117,7 +104,7 @@ def attention_cases(rng, hidden):
                 numpy_attention(Q, K, V, mask, axis=-2),
             "the softmax does not subtract the row maximum before exp (it overflows for large scores)":
                 numpy_attention(Q, K, V, mask, stable=False),
-        }) if mask is not None else _bugs(exp, **{
+        }) if mask is not None else known_bugs(exp, _same, **{
             "the scores are not divided by sqrt(d)": numpy_attention(Q, K, V, scale=None),
             "the scores are divided by sqrt(dv), the width of the values, instead of sqrt(d)":
                 numpy_attention(Q, K, V, scale="dv"),
@@ -194,7 +181,7 @@ def causal_mask_cases(rng, hidden):
     def case(label, T, **kw):
         exp = torch.ones(T, T, dtype=torch.bool).tril().numpy()
         ones = np.ones((T, T), dtype=bool)
-        bugs = _bugs(exp, **{
+        bugs = known_bugs(exp, _same, **{
             "the diagonal is False (np.tril(..., k=-1)): a position must be allowed to attend to itself":
                 np.tril(ones, k=-1),
             "it is the upper triangle (True above the diagonal: the future, not the past)": np.triu(ones),
@@ -225,7 +212,7 @@ def layer_norm_cases(rng, hidden):
     def case(label, X, gamma, beta, eps=None, **kw):
         e = 1e-5 if eps is None else eps
         exp = F.layer_norm(_t(X), (X.shape[-1],), _t(gamma), _t(beta), eps=e).numpy()
-        bugs = _bugs(exp, **{
+        bugs = known_bugs(exp, _same, **{
             "the variance is the unbiased one (divided by D - 1); layer norm divides by D":
                 numpy_layer_norm(X, gamma, beta, e, ddof=1),
             "it normalises over axis 0 (over the batch, like batch norm) instead of over the last axis":
@@ -301,7 +288,7 @@ def numpy_positions(T, d, swap=False, exponent="2i", halves=False, start=0, mult
 def positional_encoding_cases(rng, hidden):
     def case(label, T, d, **kw):
         exp = formula_positions(T, d)
-        bugs = _bugs(exp, **{
+        bugs = known_bugs(exp, _same, **{
             "sin and cos are swapped (even columns take sin, odd columns cos)": numpy_positions(T, d, swap=True),
             "the exponent is 2j/d with j the column index; it must be 2i/d with i = j // 2, the same for "
             "columns 2i and 2i+1": numpy_positions(T, d, exponent="2j"),
@@ -371,7 +358,7 @@ def mha_cases(rng, hidden):
         args = (X, *Ws, h)
         exp = torch_mha(*args, causal=bool(causal))
         c = bool(causal)
-        bugs = _bugs(exp, **{
+        bugs = known_bugs(exp, _same, **{
             "the heads are strided slices (head i = channels i, i + h, ...) instead of consecutive ones "
             "(head i = channels i*d/h to (i+1)*d/h)": numpy_mha(*args, causal=c, strided=True),
             "the scores are divided by sqrt(d) instead of sqrt(d / n_heads), the width of one head":
@@ -488,7 +475,7 @@ BLOCK_BUGS = {
 
 
 def _block_bugs(x, weights, n_heads, expected):
-    return _bugs(expected, **{bug: reference_block(x, weights, n_heads, **sw) for bug, sw in BLOCK_BUGS.items()})
+    return known_bugs(expected, _same, **{bug: reference_block(x, weights, n_heads, **sw) for bug, sw in BLOCK_BUGS.items()})
 
 
 def reference_grads(x, weights, n_heads, grad):
@@ -521,10 +508,10 @@ BLOCK_TOL = dict(rtol=1e-6, atol=1e-8)
 def _arrays(got, n, shape):
     """Why ``got`` is not a tuple of ``n`` float arrays of ``shape`` (None if it is)."""
     if not isinstance(got, (tuple, list)) or len(got) != n:
-        return f"the probe expected {n} outputs, got {_describe(got)}"
+        return f"the probe expected {n} outputs, got {describe(got)}"
     for g in got:
         if not isinstance(g, np.ndarray) or g.shape != shape:
-            return f"the block's output is {_describe(g)}, expected an array of shape {shape} (N, T, d_model)"
+            return f"the block's output is {describe(g)}, expected an array of shape {shape} (N, T, d_model)"
         if not np.isfinite(g).all():
             return "the block's output has nan or inf entries"
     return None
@@ -577,7 +564,7 @@ def grads_compare(names):
     def compare(got, expected):
         if not isinstance(got, (tuple, list)) or len(got) != 3 or not isinstance(got[2], (tuple, list)) \
                 or len(got[2]) != len(names):
-            return f"the probe expected (out, dx, [one gradient per parameter]), got {_describe(got)}"
+            return f"the probe expected (out, dx, [one gradient per parameter]), got {describe(got)}"
         for what, g, e in [("output", got[0], expected[0]), ("gradient of x", got[1], expected[1]),
                            *((f"gradient of {n}", g, e) for n, g, e in zip(names, got[2], expected[2]))]:
             problem = arr(g, e)

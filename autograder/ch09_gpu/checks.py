@@ -31,7 +31,7 @@ the GPU-specific parts observable on a CPU (see ``probes.py``):
 import numpy as np
 import torch
 
-from nncourse.grading.checks import Assignment, Case, _describe, close, load_probes, scalar
+from nncourse.grading.checks import Assignment, Case, close, describe, known_bugs, load_probes, passes, scalar
 from nncourse.grading.wire import Unsupported
 
 TASKS = ("get_device", "count_parameters", "model_flops_per_token", "mfu", "amp_train_step",
@@ -46,12 +46,6 @@ def _probe_value(probe, fn, *args, **kwargs):
     from nncourse.grading import wire
 
     return wire.decode(PROBES[probe](fn, list(args), kwargs, {})["value"])
-
-
-def _bugs(expected, compare, **candidates):
-    """Keep the bug values that the comparison tells apart from the right answer."""
-    with np.errstate(all="ignore"):  # a bug's value may hold inf or nan
-        return {k: v for k, v in candidates.items() if v is not None and compare(v, expected) is not None}
 
 
 def _try(f, *args):
@@ -77,7 +71,7 @@ def _preferred(cuda, mps, order=("cuda", "mps")):
 def _device_compare(machines):
     def compare(got, expected):
         if not isinstance(got, tuple) or len(got) != len(expected):
-            return f"the probe reported {_describe(got)}"
+            return f"the probe reported {describe(got)}"
         for m, g, e in zip(machines, got, expected):
             if g != e:
                 shown = g if str(g).startswith("not a torch.device") else f"torch.device({g!r})"
@@ -98,7 +92,7 @@ def get_device_cases(rng, hidden):
         return tuple(pick(c, m) for c, m in machines)
 
     expected = table(_preferred)
-    bugs = _bugs(expected, compare, **{
+    bugs = known_bugs(expected, passes(compare), **{
         "MPS is preferred to CUDA (test CUDA first)": table(lambda c, m: _preferred(c, m, ("mps", "cuda"))),
         "MPS is never considered": table(lambda c, m: _preferred(c, False)),
         "it returns cuda unconditionally": table(lambda c, m: "cuda"),
@@ -146,7 +140,7 @@ def count_parameters_cases(rng, hidden):
         spec = tuple(tuple(s) if isinstance(s, list) else s for s in spec)
         value = lambda f: _probe_value("count_parameters", f, spec, **kwargs)  # noqa: E731
         expected = value(_count())
-        bugs = _bugs(expected, compare, **{
+        bugs = known_bugs(expected, passes(compare), **{
             "frozen parameters (requires_grad=False) are counted although trainable_only is True":
                 value(_count(frozen_too=True)),
             "buffers (model.buffers(), e.g. batch-norm statistics or a mask) are counted as parameters":
@@ -196,7 +190,7 @@ def flops_cases(rng, hidden):
     def case(label, n_params, n_layers, d_model, seq_len, weight=1.0):
         N, L, d, T = n_params, n_layers, d_model, seq_len
         expected = 6 * N + 12 * L * d * T
-        bugs = _bugs(expected, compare, **{
+        bugs = known_bugs(expected, passes(compare), **{
             "the parameter term is 2 * n_params (the forward pass only; training adds the backward, twice as"
             " costly: 6 in all)": 2 * N + 12 * L * d * T,
             "the attention term 12 * n_layers * d_model * seq_len is missing": 6 * N,
@@ -226,7 +220,7 @@ def mfu_cases(rng, hidden):
 
     def case(label, tps, fpt, peak, weight=1.0):
         expected = tps * fpt / peak
-        bugs = _bugs(expected, compare, **{
+        bugs = known_bugs(expected, passes(compare), **{
             "it is a percentage (times 100): return a fraction of peak": 100 * expected,
             "it is inverted (peak / achieved)": peak / (tps * fpt),
             "it uses floor division //": float(tps * fpt // peak),
@@ -289,7 +283,7 @@ def _amp_compare(loss_rtol):
 
     def compare(got, expected):
         if not isinstance(got, tuple) or len(got) != 5:
-            return f"the probe reported {_describe(got)}"
+            return f"the probe reported {describe(got)}"
         loss, weights, state, steps, calls = got
         e_loss, e_weights, e_state, e_steps, e_calls = expected
         if state != e_state:
@@ -314,7 +308,7 @@ def _amp_compare(loss_rtol):
                 return f"the returned loss: {problem} (return loss.item(), a Python float)"
             return f"the returned loss: {problem}"
         if not isinstance(weights, tuple) or len(weights) != len(e_weights):
-            return f"the probe reported {_describe(weights)} for the parameters"
+            return f"the probe reported {describe(weights)} for the parameters"
         for k, (w, e) in enumerate(zip(weights, e_weights)):
             problem = weights_ok(w, e)
             if problem is not None:
@@ -358,7 +352,7 @@ def amp_cases(rng, hidden):
         }
         if scale:
             candidates["the scaled loss is returned (return the loss itself)"] = _try(value, _amp_step(return_scaled=True))
-        bugs = _bugs(expected, compare, **candidates)
+        bugs = known_bugs(expected, passes(compare), **candidates)
         return Case("amp_train_step", label, (spec, dtype, scale), expected, compare, bugs=bugs,
                     probe="amp_step", weight=weight, seconds=60)
 
@@ -408,7 +402,7 @@ def _accumulate(divide=True, zero_before=True, zero_inside=False):
 
 def _accumulation_compare(got, expected):
     if not isinstance(got, tuple) or len(got) != 3:
-        return f"the probe reported {_describe(got)}"
+        return f"the probe reported {describe(got)}"
     weights, rows, steps = got
     e_weights, micro, _ = expected
     if steps != 1:
@@ -430,7 +424,7 @@ def accumulation_cases(rng, hidden):
         micro = spec[3]
         value = lambda f: (_probe_value("accumulated_step", f, spec)[0], micro, 1)  # noqa: E731
         expected = value(_full_batch_step)
-        bugs = _bugs(expected, _accumulation_compare, **{
+        bugs = known_bugs(expected, passes(_accumulation_compare), **{
             "the micro-batch losses are not divided by the number of micro-batches (the gradient is k times"
             " the full-batch one)": _try(value, _accumulate(divide=False)),
             "the stale gradients are not zeroed before the first micro-batch": _try(value, _accumulate(zero_before=False)),

@@ -117,8 +117,44 @@ def _same(before, after) -> bool:
     return True  # numbers and other immutable arguments
 
 
+# ------------------------------------------------------------------ known bugs
+def known_bugs(expected: Any, same: Callable[[Any, Any], bool], /, **candidates: Any) -> dict:
+    """The values of ``candidates`` (bug description -> the value that bug gives)
+    worth naming in feedback (:attr:`Case.bugs`): those that exist (not None)
+    and that ``same(value, expected)`` tells apart from the right answer. A
+    bug whose value equals the right answer on this input would name a bug the
+    student may not have; a value the comparison cannot read names nothing."""
+    out = {}
+    with np.errstate(all="ignore"):  # a bug's value may hold inf or nan
+        for bug, value in candidates.items():
+            if value is None:
+                continue
+            try:
+                if not same(value, expected):
+                    out[bug] = value
+            except Exception:  # noqa: BLE001 - a candidate is a diagnosis, never a reason to fail
+                continue
+    return out
+
+
+def passes(compare: Compare) -> Callable[[Any, Any], bool]:
+    """A comparison (message or None) as ``same(value, expected)`` for :func:`known_bugs`."""
+    return lambda value, expected: compare(value, expected) is None
+
+
+def all_close(rtol: float = 1e-9, atol: float = 1e-12) -> Callable[[Any, Any], bool]:
+    """``same(value, expected)`` for :func:`known_bugs`: equal shapes and values
+    (NaN equal to NaN), element by element for tuples."""
+    def same(value, expected):
+        pairs = zip(value, expected) if isinstance(expected, tuple) else [(value, expected)]
+        return all(np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
+                   for a, b in pairs)
+    return same
+
+
 # ------------------------------------------------------------------ comparisons
-def _describe(x: Any) -> str:
+def describe(x: Any) -> str:
+    """What ``x`` is, for a message: its type, and an array's shape and dtype."""
     if isinstance(x, Unsupported):
         return f"an object of type {x.type_name}"
     if isinstance(x, np.ndarray):
@@ -138,7 +174,7 @@ def _shaped_like(got: Any, expected: np.ndarray) -> tuple[np.ndarray | None, str
     """``got`` as an array of the expected shape, or why it is not one."""
     arr = _as_array(got)
     if arr is None:
-        return None, f"expected a NumPy array of shape {expected.shape}, got {_describe(got)}"
+        return None, f"expected a NumPy array of shape {expected.shape}, got {describe(got)}"
     if arr.shape != expected.shape:
         return None, f"wrong shape: got {arr.shape}, expected {expected.shape}"
     return arr, None
@@ -200,9 +236,9 @@ def scalar(rtol: float = 1e-6, atol: float = 1e-9, kind: type = float) -> Compar
         if isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind in "fiu":
             got = got.item()
         if isinstance(got, bool) or not isinstance(got, (int, float)):
-            return f"expected a {kind.__name__}, got {_describe(got)}"
+            return f"expected a {kind.__name__}, got {describe(got)}"
         if kind is int and not isinstance(got, int):
-            return f"expected an int, got {_describe(got)}"
+            return f"expected an int, got {describe(got)}"
         if not math.isfinite(got) and math.isfinite(expected):
             return f"got {got} (expected a finite number)"
         if abs(got - expected) > atol + rtol * abs(expected):
@@ -217,7 +253,7 @@ def sequence(*parts: Compare, names: tuple[str, ...] = ()) -> Compare:
 
     def compare(got: Any, expected: tuple) -> str | None:
         if not isinstance(got, (tuple, list)) or len(got) != len(parts):
-            return f"expected a tuple of {len(parts)} values, got {_describe(got)}"
+            return f"expected a tuple of {len(parts)} values, got {describe(got)}"
         for k, (p, g, e) in enumerate(zip(parts, got, expected)):
             problem = p(g, e)
             if problem is not None:
