@@ -26,7 +26,8 @@ def one_thread():
 # The groups are named here, from the test ids, rather than with
 # ``pytest.mark.xdist_group``: pytest-xdist 3.8 reads those marks by renaming
 # ``item._nodeid``, which pytest 9 no longer uses (a node's id is ``item._id``),
-# so under pytest 9 the marks are silently ignored and every test is its own unit.
+# so under pytest 9 the marks are silently ignored and every test is its own unit
+# (pytest-dev/pytest-xdist#1386, open in November 2026).
 def work_group(nodeid: str) -> str:
     """The unit of work that the test ``nodeid`` is scheduled with (itself if alone)."""
     path, _, name = nodeid.partition("::")
