@@ -19,7 +19,9 @@ else:
    (with its padding) becomes ``#``; so it does on a line that matches one of
    the patterns of ``TIMING_ONLY[chapter]`` (timings printed without that
    mark: ratios of two timings, a column of seconds in a table), or, when the
-   pattern has groups, in what its groups match;
+   pattern has groups, in what its groups match; a line that is only
+   ``(timing)`` hides the rest of its cell's text (chapter 9's profiler table:
+   every row is a timing, and the rows are sorted by time);
 4. object addresses (``at 0x7f...``) become ``at 0x?``;
 5. torch.profiler's trace markers on stderr (``USDT:<date> <time> <pid>:<tid>
    ...] profiler_start``) are dropped; the book hides that cell's stderr.
@@ -219,6 +221,9 @@ def normalise(text: str, chapter: str = "") -> str:
     for line in text.replace("\r", "\n").split("\n"):
         if _BAR.search(line) or _PROFILER_TRACE.search(line):
             continue
+        if line.strip() == TIMING_MARK:      # the rest of the cell shows timings only
+            lines.append(line)
+            break
         if TIMING_MARK in line:
             line = _NUMBER.sub("#", line)
         for p in patterns:

@@ -92,6 +92,11 @@ def test_normalise_masks_timings_only():
     # torch.profiler's trace markers (a timestamp and the process id) are not output of the chapter
     trace = "USDT:2026-11-29 17:04:25 29632:29632 SyncActivityProfilerHandler.cpp:52] profiler_start\nloss 2.3"
     assert book.normalise(trace) == "loss 2.3"
+    # a line that is only "(timing)": what follows in the cell is a timing table (rows sorted by time)
+    table = ("Name    Self CPU %\n(timing)\n  aten::mm   27.26%   57\n  aten::add   9.1%   12")
+    swapped = ("Name    Self CPU %\n(timing)\n  aten::add   9.3%   12\n  aten::mm   27.39%   57")
+    assert book.normalise(table) == book.normalise(swapped) == "Name    Self CPU %\n(timing)"
+    assert book.normalise("(timing) 3 steps\nloss 2.3") == "(timing) # steps\nloss 2.3"
 
 
 def test_differences_names_the_cell_and_line():
