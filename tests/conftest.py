@@ -52,12 +52,13 @@ def run_order(nodeid: str) -> int:
 def work_group(nodeid: str) -> str:
     """The unit of work that the test ``nodeid`` is scheduled with (itself if alone)."""
     path, _, name = nodeid.partition("::")
-    if path == "tests/test_book.py" and name.endswith("]") and nodeid != BUILD_TEST:
-        return "book:" + name[name.index("[") + 1:-1]   # a page's checks share its rendered DOM
+    param = name[name.index("[") + 1:-1] if name.endswith("]") else None
+    if path == "tests/test_book.py" and param:
+        return "book:" + param          # a page's checks share its rendered DOM
     if path.startswith("tests/adversarial/"):
         return "adversarial"            # one grading run of every attack, behind a file lock
-    if path == "tests/test_exercise_variants.py" and name.endswith("]"):
-        return "variants-" + name[name.index("[") + 1:-1]   # one grade run per assignment
+    if path == "tests/test_exercise_variants.py" and param:
+        return "variants-" + param      # one grade run per assignment
     if path in ("tests/test_cli.py", "tests/test_ddp.py"):
         return path                     # module-scoped fixtures (a class graded, a torchrun)
     return nodeid
