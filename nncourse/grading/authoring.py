@@ -65,3 +65,69 @@ def notebook(cells):
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nb.metadata["language_info"] = {"name": "python"}
     return nb
+
+
+# ------------------------------------------------------------------ debugging tasks
+def debug_cell(name: str, starter: str, solution: str):
+    """An autograded answer cell whose student release holds ``starter``, the
+    provided function with its planted bugs (same name and signature as the
+    fix); the source holds ``solution``, the fixed function. The release step
+    (:func:`nncourse.grading.release.generate`) puts the starter in place of
+    nbgrader's stub, so the student edits the buggy code in place."""
+    src = f"### BEGIN SOLUTION\n{solution.strip()}\n### END SOLUTION"
+    c = v4.new_code_cell(src)
+    c.metadata.update(_meta(grade=False, solution=True, locked=False, grade_id=name, task=False))
+    c.metadata["nncourse"] = {"starter": starter.strip() + "\n"}
+    return c
+
+
+# ------------------------------------------------------------------ experiment and report
+Rubric = list  # [(criterion, points), ...]
+
+
+def _check_rubric(rubric, points: float) -> list:
+    rows = [[str(c), float(p)] for c, p in rubric]
+    total = sum(p for _, p in rows)
+    if not rows or abs(total - points) > 1e-9:
+        raise ValueError(f"rubric points add up to {total:g}, the cell is worth {points:g}")
+    return rows
+
+
+def rubric_markdown(*rubrics) -> str:
+    """The criteria of one or more rubrics as a Markdown list, for the student release."""
+    lines = []
+    for rubric in rubrics:
+        for crit, pts in rubric:
+            lines.append(f"- ({pts:g} point{'s' if pts != 1 else ''}) {crit}")
+    return "\n".join(lines)
+
+
+def experiment_cell(grade_id: str, points: float, code: str, rubric):
+    """A manually graded code cell (nbgrader's "manually graded answer" on code):
+    the student's experiment, which draws one figure. ``code`` is the
+    reference experiment (it must run in under 60 s on 2 cores). The student's
+    cell source and its figure (PNG outputs, sanitised) reach the graded
+    notebook; the grader never runs it. ``rubric`` [(criterion, points)] is
+    stored in the cell's metadata and must add up to ``points``."""
+    c = v4.new_code_cell(f"### BEGIN SOLUTION\n{code.strip()}\n### END SOLUTION")
+    c.metadata.update(_meta(grade=True, solution=True, locked=False, grade_id=grade_id,
+                            points=points, task=False))
+    c.metadata["nncourse"] = {"kind": "experiment", "rubric": _check_rubric(rubric, points)}
+    return c
+
+
+def report_cell(grade_id: str, points: float, model_answer: str, rubric):
+    """A manually graded Markdown answer: the experiment's report (at most 200
+    words). The hidden solution holds a model answer and the rubric, so that
+    formgrader shows both to the grader; the release shows the stub."""
+    rows = _check_rubric(rubric, points)
+    words = len(model_answer.split())
+    if words > 200:
+        raise ValueError(f"the model report has {words} words (at most 200)")
+    rub = "\n".join(f"- {p:g}: {c}" for c, p in rows)
+    c = v4.new_markdown_cell(f"### BEGIN SOLUTION\n{model_answer.strip()}\n\n"
+                             f"**Rubric ({points:g} points).**\n\n{rub}\n### END SOLUTION")
+    c.metadata.update(_meta(grade=True, solution=True, locked=False, grade_id=grade_id,
+                            points=points, task=False))
+    c.metadata["nncourse"] = {"kind": "report", "rubric": rows}
+    return c

@@ -163,7 +163,9 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
             res.messages.append(err)
     answers = nbmod.extract_answers(nb, layout) if nb is not None else nbmod.Answers()
     res.messages += answers.messages
-    res.written = answers.written
+    release_nb, _ = nbmod.load_json_notebook(release_path(spec.name))
+    res.written = {gid: text for gid, text in answers.written.items()
+                   if not _untouched(text, gid, release_nb)}
     res.written_ids = list(layout.written)
     # static check: forbidden modules (torch in NumPy answers)
     runnable: dict[str, str] = {}
@@ -238,10 +240,18 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
         passed = sum(c.weight for c, r in zip(mine, tr.checks) if r.passed)
         tr.score = round(tr.points * passed / total, 4) if total and not tr.note else 0.0
     outputs = {tr.test_id: tr.feedback() for tr in res.tasks.values()}
-    release_nb, _ = nbmod.load_json_notebook(release_path(spec.name))
     if release_nb is not None:
         res.graded_nb = nbmod.rebuild(release_nb, answers, layout, outputs)
     return res
+
+
+def _untouched(text: str, gid: str, release_nb: dict | None) -> bool:
+    """Is a manually graded answer still the release's stub (nothing written)?"""
+    stubs = {"YOUR ANSWER HERE", "# YOUR CODE HERE\nraise NotImplementedError()"}
+    for cell in (release_nb or {}).get("cells", []):
+        if nbmod.nbgrader_meta(cell).get("grade_id") == gid:
+            stubs.add((nbmod.cell_source(cell) or "").strip())
+    return text.strip() in stubs or not text.strip()
 
 
 # ---------------------------------------------------------------- a class

@@ -53,8 +53,28 @@ def generate(assignment: str, root: Path = ROOT) -> Path:
     out = root / "exercises" / assignment / f"{assignment}.ipynb"
     if r.returncode != 0 or not out.exists():
         raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{r.stdout[-3000:]}{r.stderr[-3000:]}")
+    put_starters(out, root / "solutions" / assignment / f"{assignment}.ipynb")
     mark_generated(out, assignment)
     return out
+
+
+def put_starters(release_nb: Path, source_nb: Path) -> None:
+    """Debugging tasks: the release's answer cell holds the provided buggy code
+    (the source cell's ``metadata.nncourse.starter``), not nbgrader's stub."""
+    src = nbformat.read(str(source_nb), as_version=4)
+    starters = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nncourse"]["starter"]
+                for c in src.cells if "starter" in c.metadata.get("nncourse", {})}
+    if not starters:
+        return
+    nb = nbformat.read(str(release_nb), as_version=4)
+    for c in nb.cells:
+        gid = c.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in starters:
+            c.source = starters.pop(gid)
+            c.metadata.pop("nncourse", None)
+    if starters:
+        raise RuntimeError(f"{release_nb}: no answer cell for the starters {sorted(starters)}")
+    nbformat.write(nb, str(release_nb))
 
 
 def generate_into(assignment: str, dest_root: Path) -> Path:
