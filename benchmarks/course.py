@@ -12,10 +12,13 @@ Prints, each figure next to its goal (2 cores):
    kernel's CPU seconds                                 goal <= 60 s, training chapters 6-8 <= 120 s
 4. determinism: each fresh run compared with the cold build's cached run
    (``nncourse.book.differences``: same printed numbers, timings masked)
-5. each reference solution graded through the sandbox (visible + hidden checks)
+5. each reference solution graded through the sandbox (visible + hidden checks), and the
+   exercises' table (``exercises.py``): points, what the copy-the-chapter submission
+   earns (goal <= 5%), grading CPU per notebook, the reference experiment's seconds
+   (goal <= 60 s)
 6. the class-grading benchmark (``grade_class.py``)   goal <= 1 s CPU per notebook
 7. the test suite (``make test``'s pytest command, in a scratch clone as CI
-   runs it)                                           goal <= 1200 s
+   runs it)                                           goal <= 1500 s (25 minutes)
 8. the quality table of the course's models, from ``benchmarks/results/quality.json``
    (``--measure-models`` first re-runs the model benchmarks, which rewrite it;
    the book's appendix shows the same file)
@@ -44,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from nncourse import book, quality  # noqa: E402
 
-GOAL_COLD, GOAL_CACHED, GOAL_SUITE, GOAL_GRADE_CPU = 600, 60, 1200, 1.0
+GOAL_COLD, GOAL_CACHED, GOAL_SUITE, GOAL_GRADE_CPU = 600, 60, 1500, 1.0
 TRAINING_CHAPTERS = ("ch06", "ch07", "ch08")
 MODEL_BENCHMARKS = ["benchmarks/mlp_digits.py", "benchmarks/cnn_fashion.py", "benchmarks/shakespeare_lm.py"]
 
@@ -188,6 +191,8 @@ def main() -> int:
             book_times(root)
         notebook_times(root)
     grading_times()
+    print("\nexercises (benchmarks/exercises.py):", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "exercises.py")], cwd=ROOT)
     print(f"\nclass grading (goal <= {GOAL_GRADE_CPU:g} s CPU per notebook):", flush=True)
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "grade_class.py"), "--students", str(a.students),
                     "--skip-nbgrader"], cwd=ROOT)

@@ -120,3 +120,16 @@ def test_experiment_reaches_the_graded_notebook_and_untouched_answers_score_0():
         if g in layout.written:
             assert grader._untouched(nbmod.cell_source(c), g, release_nb)
     assert not grader._untouched("plot_my_experiment()", gid, release_nb)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_experiment_runs_and_draws_one_figure(assignment):
+    """The reference experiment runs in the notebook after the reference answers and draws
+    one figure (its time, which must stay under 60 s on 2 cores, is printed by
+    ``benchmarks/course.py``)."""
+    from nncourse.grading.testing import run_experiments
+
+    ran = run_experiments(assignment)
+    assert ran, f"{assignment}: no experiment cell ran"
+    for gid, (figures, _) in ran.items():
+        assert figures == 1, f"{assignment}.{gid} drew {figures} figures (one expected)"

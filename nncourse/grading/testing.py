@@ -89,3 +89,45 @@ def read_scores(db_url: str, assignment: str) -> dict[str, dict[str, float]]:
                 for g in nb.grades:
                     out.setdefault(sub.student.id, {})[g.name] = g.score
     return out
+
+
+def reference_notebook(assignment: str):
+    """The source notebook as a student who solved everything would run it: every
+    code cell but the test cells, solution markers removed (nbformat node)."""
+    import nbformat
+
+    nb = nbformat.read(str(source_path(assignment)), as_version=4)
+    keep = []
+    for cell in nb.cells:
+        m = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or (m.get("grade") and not m.get("solution")):
+            continue
+        cell.source = "\n".join(line for line in cell.source.splitlines()
+                                if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+        cell.outputs = []
+        keep.append(cell)
+    nb.cells = keep
+    return nb
+
+
+def run_experiments(assignment: str, timeout: int = 600):
+    """Run the reference notebook (answers, then the experiments) in a fresh kernel in the
+    exercise's folder. Returns ``{experiment grade_id: (figures drawn, seconds)}``."""
+    import time
+
+    from nbclient import NotebookClient
+
+    nb = reference_notebook(assignment)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                            resources={"metadata": {"path": str(release_path(assignment).parent)}})
+    out = {}
+    with client.setup_kernel():
+        for k, cell in enumerate(nb.cells):
+            t0 = time.perf_counter()
+            client.execute_cell(cell, k)
+            seconds = time.perf_counter() - t0
+            if cell.metadata.get("nncourse", {}).get("kind") == "experiment":
+                figures = sum("image/png" in o.get("data", {}) for o in cell.outputs)
+                out[cell.metadata["nbgrader"]["grade_id"]] = (figures, seconds)
+    return out
