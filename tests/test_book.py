@@ -263,10 +263,11 @@ def test_chapter_has_no_stderr_output():
 
 
 def graded_names(release: Path) -> list[str]:
-    """The grade ids (function and class names) of a release's autograded answer cells."""
-    cells = json.loads(release.read_text())["cells"]
-    return [c["metadata"]["nbgrader"]["grade_id"] for c in cells
-            if c["cell_type"] == "code" and c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+    """The grade ids (function and class names) of a release's autograded answer cells
+    (not the experiment's code cell, which is graded by hand)."""
+    from nncourse.grading.notebook import Layout
+
+    return list(Layout.of(json.loads(release.read_text())).code_answers)
 
 
 def exercise_section(page: str) -> str:

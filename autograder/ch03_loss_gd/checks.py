@@ -13,7 +13,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from nncourse.grading.checks import Assignment, Case, Fn, Rng, close, exact, scalar, sequence
+from nncourse.grading.checks import (Assignment, Case, Fn, Rng, all_close, close, exact, known_bugs, passes,
+                                     scalar, sequence)
 from nncourse.grading.wire import Unsupported
 
 ASSIGNMENT = Assignment("ch03_loss_gd", prelude="import numpy as np", forbid=("torch",))
@@ -210,7 +211,7 @@ def parameter_list(rtol=1e-12, atol=1e-14):
     arr, num = close(rtol, atol), scalar(rtol, atol)
 
     def compare(got, expected):
-        if not isinstance(got, list):
+        if not isinstance(got, (list, tuple)):  # a tuple holds the same values: judged as a list
             return f"expected a new list (one entry per parameter), got {_kind(got)}"
         if len(got) != len(expected):
             return f"expected a list of {len(expected)} entries (one per parameter), got {len(got)}"
@@ -321,7 +322,7 @@ def index_batches():
 
     def compare(got, expected):
         sizes = [len(e) for e in expected]
-        if not isinstance(got, list):
+        if not isinstance(got, (list, tuple)):  # a tuple of batches holds the same values
             problem = f"expected a list of {len(expected)} index arrays, got {_kind(got)}"
             if "generator" in _kind(got):
                 problem += " (a generator cannot be graded: return a list, e.g. list(...) around it)"
@@ -374,3 +375,217 @@ def minibatch_cases(rng, hidden):
             case("n a multiple of the batch size", bs * int(rng.integers(3, 10)), bs),
             case("batch_size = 1", int(rng.integers(8, 20)), 1),
             case("a large batch, the last one much smaller", int(rng.integers(50, 100)), 32)]
+
+
+# ---------------------------------------------------------------- huber_loss and huber_grad
+def _huber_parts(y_pred, y_true, delta):
+    """Elementwise pieces of the Huber loss, computed without torch (for the bugs)."""
+    r = y_pred - y_true
+    a = np.abs(r)
+    inside = a <= delta
+    return r, a, inside
+
+
+def _huber_data(rng, shape, scale=3.0):
+    """Predictions and targets whose residuals fall on both sides of any delta in [0.3, 3]."""
+    y_true = rng.normal(size=shape)
+    return y_true + rng.normal(scale=scale, size=shape), y_true
+
+
+@task("huber_loss")
+def huber_loss_cases(rng, hidden):
+    def case(label, y_pred, y_true, delta=None, positional=False, **kw):
+        y_pred, y_true = np.asarray(y_pred, dtype=np.float64), np.asarray(y_true)
+        d = 1.0 if delta is None else float(delta)
+        expected = F.huber_loss(_t(y_pred), _t(y_true), delta=d).item()
+        r, a, inside = _huber_parts(y_pred, y_true.astype(np.float64), d)
+        K = r.size
+        pieces = np.where(inside, 0.5 * r * r, d * (a - 0.5 * d))
+        cmp = scalar(rtol=1e-10, atol=1e-12)
+        bugs = known_bugs(expected, passes(cmp), **{
+            "the losses are summed, not averaged": float(pieces.sum()),
+            "the quadratic part lacks the factor 0.5 (r**2 instead of 0.5 r**2)":
+                float(np.mean(np.where(inside, r * r, d * (a - 0.5 * d)))),
+            "the linear part lacks the - 0.5 delta (delta * |r| instead of delta * (|r| - delta / 2))":
+                float(np.mean(np.where(inside, 0.5 * r * r, d * a))),
+            "it is divided by delta (that is PyTorch's smooth_l1_loss with beta = delta, not huber_loss)":
+                float(np.mean(pieces)) / d,
+            "the branches are swapped (quadratic for |r| > delta)":
+                float(np.mean(np.where(~inside, 0.5 * r * r, d * (a - 0.5 * d)))),
+            "the delta argument is ignored (delta = 1 is used)":
+                float(np.mean(np.where(a <= 1.0, 0.5 * r * r, a - 0.5))),
+            "the sum is divided by the number of rows, not of elements":
+                float(pieces.sum()) / len(r) if r.ndim > 1 else None,
+            "the residual is not made absolute (r instead of |r| in the linear part)":
+                float(np.mean(np.where(inside, 0.5 * r * r, d * (r - 0.5 * d)))),
+        })
+        if positional:
+            args, kwargs = (y_pred, y_true, d), {}
+        else:
+            args, kwargs = (y_pred, y_true), ({} if delta is None else {"delta": delta})
+        return Case("huber_loss", label, args, expected, cmp, kwargs=kwargs, bugs=bugs, **kw)
+
+    if not hidden:
+        return [case("r = [0.5, -2, 3], delta = 1 (default): (0.125 + 1.5 + 2.5) / 3",
+                     [1.5, -2.0, 3.0], [1.0, 0.0, 0.0]),
+                case("(4, 3) arrays with delta = 2.5: the mean runs over all 12 elements",
+                     *_huber_data(rng, (4, 3)), delta=2.5),
+                case("delta = 0.5 given as the third positional argument", *_huber_data(rng, 8), delta=0.5,
+                     positional=True),
+                case("residuals up to 1e4 (an outlier costs delta * |r|, no overflow)",
+                     np.array([1e4, -3e3, 0.2, -0.1]), np.zeros(4), delta=1.5, no_warnings=True)]
+    n, m = int(rng.integers(5, 30)), int(rng.integers(2, 6))
+    d1, d2 = float(rng.uniform(0.3, 3.0)), float(rng.uniform(0.3, 3.0))
+    return [case("random 1-d arrays, default delta", *_huber_data(rng, n)),
+            case("random (N, M) arrays, random delta", *_huber_data(rng, (n, m)), delta=d1, weight=2),
+            case("random (2, N, M) arrays, random delta (positional)", *_huber_data(rng, (2, n, m)), delta=d2,
+                 positional=True),
+            case("integer targets, random delta", rng.normal(scale=4, size=n), rng.integers(-3, 4, size=n),
+                 delta=d1),
+            case("all residuals inside delta: half the MSE", *_huber_data(rng, (n, m), scale=0.1), delta=5.0)]
+
+
+@task("huber_grad")
+def huber_grad_cases(rng, hidden):
+    def case(label, y_pred, y_true, delta=None, positional=False, **kw):
+        y_pred, y_true = np.asarray(y_pred, dtype=np.float64), np.asarray(y_true)
+        d = 1.0 if delta is None else float(delta)
+        yp = _t(y_pred).requires_grad_()
+        F.huber_loss(yp, _t(y_true), delta=d).backward()
+        expected = yp.grad.numpy()
+        r, a, inside = _huber_parts(y_pred, y_true.astype(np.float64), d)
+        K = r.size
+        g = np.where(inside, r, d * np.sign(r))  # gradient of the sum
+        cmp = close(rtol=1e-9, atol=1e-14)
+        bugs = known_bugs(expected, passes(cmp), **{
+            "it is the gradient of the sum: divide by the number of elements": g,
+            "the sign is flipped (y_true - y_pred)": -g / K,
+            "it is divided by the number of rows, not of elements": g / len(r) if r.ndim > 1 else None,
+            "it is the MSE's residual everywhere (not clipped at delta)": r / K,
+            "it is delta * sign(r) everywhere (the quadratic zone is missing)": d * np.sign(r) / K,
+            "it is divided by delta (the gradient of smooth_l1_loss with beta = delta)": g / (d * K),
+            "the clip ignores delta (clipped to [-1, 1])": np.clip(r, -1.0, 1.0) / K,
+            "the factor 2 of the squared error is kept (2 r inside delta)": np.where(inside, 2 * r, d * np.sign(r)) / K,
+        })
+        if positional:
+            args, kwargs = (y_pred, y_true, d), {}
+        else:
+            args, kwargs = (y_pred, y_true), ({} if delta is None else {"delta": delta})
+        return Case("huber_grad", label, args, expected, cmp, kwargs=kwargs, bugs=bugs, **kw)
+
+    if not hidden:
+        return [case("r = [0.5, -2, 3], delta = 1 (default): [0.5, -1, 1] / 3", [1.5, -2.0, 3.0], [1.0, 0.0, 0.0]),
+                case("(4, 3) arrays with delta = 2.5: same shape as y_pred, divided by 12",
+                     *_huber_data(rng, (4, 3)), delta=2.5),
+                case("delta = 0.5 given as the third positional argument", *_huber_data(rng, 8), delta=0.5,
+                     positional=True),
+                case("residuals up to 1e4: the gradient is capped at delta / K", np.array([1e4, -3e3, 0.2, -0.1]),
+                     np.zeros(4), delta=1.5, no_warnings=True)]
+    n, m = int(rng.integers(5, 30)), int(rng.integers(2, 6))
+    d1, d2 = float(rng.uniform(0.3, 3.0)), float(rng.uniform(0.3, 3.0))
+    return [case("random 1-d arrays, default delta", *_huber_data(rng, n)),
+            case("random (N, M) arrays, random delta", *_huber_data(rng, (n, m)), delta=d1, weight=2),
+            case("random (2, N, M) arrays, random delta (positional)", *_huber_data(rng, (2, n, m)), delta=d2,
+                 positional=True),
+            case("integer targets, random delta", rng.normal(scale=4, size=n), rng.integers(-3, 4, size=n),
+                 delta=d1),
+            case("outliers of size 1e3 among small residuals", *_with_outliers(rng, n), delta=d2, no_warnings=True)]
+
+
+def _with_outliers(rng, n):
+    y_pred, y_true = _huber_data(rng, n, scale=0.5)
+    y_pred[rng.choice(n, size=max(1, n // 4), replace=False)] += rng.choice([-1e3, 1e3], size=max(1, n // 4))
+    return y_pred, y_true
+
+
+# ---------------------------------------------------------------- train_logistic_fixed (debugging task)
+PLANTED = {  # the starter's planted bugs, by number, as the feedback names them
+    1: "the batch gradient is a sum, not a mean (it is not divided by the batch size)",
+    2: "the permutation is drawn once, before the epoch loop, so every epoch visits the same batches",
+    3: "w is updated in place, which changes the caller's w0",
+    4: "the loss takes the log of sigmoid(z), which rounds to exactly 0 or 1 for confident predictions",
+}
+VALUE_BUGS = (1, 2, 4)  # bug 3 leaves the returned value right: the in-place check names it
+
+
+def train_logistic_reference(X, y, w0, b0, lr, batch_size, epochs, rng, bugs=frozenset()):
+    """Mini-batch SGD on the mean binary cross-entropy, written independently of the
+    notebook; ``bugs`` switches on planted bugs (numbers of :data:`PLANTED`)."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    N = len(y)
+    w, b = np.array(w0, dtype=np.float64), float(b0)
+    losses = []
+    once = rng.permutation(N) if 2 in bugs else None
+    with np.errstate(all="ignore"):  # bug 4 takes log(0)
+        for _ in range(epochs):
+            order = once if once is not None else rng.permutation(N)
+            for k in range(0, N, batch_size):
+                idx = order[k:k + batch_size]
+                z = X[idx] @ w + b
+                err = 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700))) - y[idx]   # p - y on the batch
+                scale = 1.0 if 1 in bugs else 1.0 / len(idx)
+                w = w - lr * scale * (err @ X[idx])
+                b = b - lr * scale * float(err.sum())
+            z = X @ w + b
+            if 4 in bugs:
+                p = 0.5 * (1.0 + np.tanh(0.5 * z))
+                losses.append(float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))))
+            else:
+                losses.append(float(np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))))
+    return w, b, np.array(losses)
+
+
+def _bug_subsets():
+    from itertools import combinations
+    for k in range(1, len(VALUE_BUGS) + 1):
+        yield from combinations(VALUE_BUGS, k)
+
+
+def _bug_name(subset):
+    parts = [f"planted bug {i} ({PLANTED[i]})" for i in subset]
+    return " and ".join(parts) + (" is" if len(parts) == 1 else " are") + " still there"
+
+
+@task("train_logistic_fixed")
+def train_logistic_cases(rng, hidden):
+    def case(label, X, y, w0, b0, lr, batch_size, epochs, **kw):
+        gen = Rng(int(rng.integers(2**31)))
+        args = (X, y, w0, b0, lr, batch_size, epochs, gen)
+        expected = train_logistic_reference(*args[:7], gen.python)
+        cmp = hinting(sequence(close(rtol=1e-8, atol=1e-10), scalar(rtol=1e-8, atol=1e-10),
+                               close(rtol=1e-8, atol=1e-9), names=("w", "b", "losses")),
+                      "not stable: take the loss from z, softplus(z) - y * z, never log(sigmoid(z))")
+        bugs = known_bugs(expected, passes(cmp), **{
+            _bug_name(s): train_logistic_reference(*args[:7], gen.python, bugs=frozenset(s))
+            for s in _bug_subsets()})
+        return Case("train_logistic_fixed", label, args, expected, cmp, bugs=bugs, **kw)
+
+    def blobs(n, d, sep=2.0, scale=1.0):
+        y = (np.arange(n) % 2).astype(np.float64)
+        rng.shuffle(y)
+        centre = rng.normal(size=d)
+        centre *= sep / np.linalg.norm(centre)
+        X = rng.normal(size=(n, d)) + np.where(y[:, None] == 1, centre, -centre)
+        return X * scale, y
+
+    if not hidden:
+        X, y = blobs(40, 2)
+        X2, y2 = blobs(30, 3, sep=1.0)
+        X3, y3 = blobs(24, 2, sep=3.0, scale=20.0)
+        return [case("40 samples, batches of 8, 3 epochs from w0 = 0", X, y, np.zeros(2), 0.0, 0.5, 8, 3),
+                case("30 samples, batches of 7 (the last one smaller), 4 epochs from a random w0",
+                     X2, y2, rng.normal(size=3), 0.5, 0.3, 7, 4),
+                case("features of size 60: confident predictions, no nan, inf or warning",
+                     X3, y3, np.zeros(2), 0.0, 0.1, 6, 3, no_warnings=True)]
+    n, d = int(rng.integers(20, 60)), int(rng.integers(2, 5))
+    bs = int(rng.integers(3, 10))
+    Xa, ya = blobs(n, d, sep=float(rng.uniform(0.5, 2.0)))
+    Xb, yb = blobs(int(rng.integers(20, 40)), d, sep=float(rng.uniform(0.5, 2.0)))
+    Xc, yc = blobs(int(rng.integers(16, 30)), 2, sep=3.0, scale=float(rng.uniform(15, 40)))
+    return [case("random data, batch size and learning rate", Xa, ya, rng.normal(size=d), float(rng.normal()),
+                 float(rng.uniform(0.05, 0.5)), bs, int(rng.integers(2, 5)), weight=2),
+            case("random data with integer labels", Xb, yb.astype(np.int64), np.zeros(d), 0.0,
+                 float(rng.uniform(0.05, 0.5)), int(rng.integers(3, 8)), int(rng.integers(2, 4))),
+            case("large features: confident predictions, no nan, inf or warning", Xc, yc, np.zeros(2), 0.0,
+                 float(rng.uniform(0.05, 0.3)), int(rng.integers(4, 8)), 3, no_warnings=True)]
