@@ -5,9 +5,18 @@ modules in float64, with the student's weights copied in (PyTorch stores
 them transposed, ``(H, D)`` instead of ``(D, H)``, and has a second bias,
 set to zero here): ``nn.RNNCell`` for ``rnn_step``, ``nn.RNN`` with
 ``batch_first=True`` for ``rnn_forward``, ``nn.LSTMCell`` for ``lstm_step``,
-and ``torch.nn.utils.clip_grad_norm_`` on copies of the arrays for
-``clip_grad_norm``. Plain NumPy reimplementations, with switches, give the
-values that known bugs produce, so that feedback can name them.
+``torch.nn.utils.clip_grad_norm_`` on copies of the arrays for
+``clip_grad_norm``, ``nn.GRUCell`` (both biases) for ``gru_step``, and
+autograd through ``nn.RNNCell`` for ``rnn_step_backward``. Plain NumPy
+reimplementations, with switches, give the values that known bugs produce, so
+that feedback can name them.
+
+``train_tbptt_fixed`` is the debugging task: the release holds a truncated-BPTT
+training loop with four planted bugs. Its oracle is the same training done
+with autograd, ``cross_entropy``, ``clip_grad_norm_`` and ``torch.optim.SGD``;
+a NumPy reference with one switch per planted bug gives the value of every
+non-empty subset of bugs still present, so the feedback names them. Every
+case fails with bug 1 alone, so the starter scores 0.
 
 ``sample_with_temperature`` is random, so no single draw is right or wrong.
 Two kinds of case judge it. *Statistical* cases (probe ``sample_counts``)
@@ -484,3 +493,286 @@ def sample_cases(rng, hidden):
             stats("logits up to 1e4 at temperature 1e4: no warning, nearly uniform", big, 1e4, no_warnings=True),
             twice("uses the rng argument (generators in the same state give the same index)",
                   rng.normal(scale=0.1, size=1000), 1.0, weight=2)]
+
+
+# ---------------------------------------------------------------- gru_step
+def _torch_gru_step(x, h_prev, Wx, Wh, bx, bh):
+    D, H3 = Wx.shape
+    cell = nn.GRUCell(D, H3 // 3, dtype=torch.float64)
+    with torch.no_grad():
+        cell.weight_ih.copy_(_t(Wx.T))
+        cell.weight_hh.copy_(_t(Wh.T))
+        cell.bias_ih.copy_(_t(bx))
+        cell.bias_hh.copy_(_t(bh))
+        return cell(_t(x), _t(h_prev)).numpy()
+
+
+def _numpy_gru_step(x, h_prev, Wx, Wh, bx, bh, order="rzn", reset_outside=False, swap_mix=False,
+                    n_act=np.tanh, use_reset=True):
+    """An independent GRU step whose switches give the values of the classic bugs."""
+    N, H = h_prev.shape
+    ax = (x @ Wx + bx).reshape(N, 3, H)
+    ah = (h_prev @ Wh + bh).reshape(N, 3, H)
+    gx, gh = dict(zip(order, ax.transpose(1, 0, 2))), dict(zip(order, ah.transpose(1, 0, 2)))
+    r = _sigmoid(gx["r"] + gh["r"]) if use_reset else 1.0
+    z = _sigmoid(gx["z"] + gh["z"])
+    if reset_outside:
+        n = n_act(gx["n"] + (r * h_prev) @ Wh[:, 2 * H:] + bh[2 * H:])
+    else:
+        n = n_act(gx["n"] + r * gh["n"])
+    return z * n + (1 - z) * h_prev if swap_mix else (1 - z) * n + z * h_prev
+
+
+GRU_BUGS = {
+    "the update mixes the wrong way round (h = z * n + (1 - z) * h_prev)": dict(swap_mix=True),
+    "the gates are taken in the order z, r, n (PyTorch's order is r, z, n)": dict(order="zrn"),
+    "the reset gate multiplies h_prev before the product, (r * h_prev) @ Wh_n + bh_n "
+    "(PyTorch applies it to h_prev @ Wh_n + bh_n)": dict(reset_outside=True),
+    "the candidate n goes through a sigmoid instead of tanh": dict(n_act=_sigmoid),
+}
+
+
+@task("gru_step")
+def gru_step_cases(rng, hidden):
+    tol = close(rtol=1e-7, atol=1e-12)
+
+    def case(label, x, h_prev, Wx, Wh, bx, bh, **kw):
+        exp = _torch_gru_step(x, h_prev, Wx, Wh, bx, bh)
+        H = h_prev.shape[1]
+        bugs = known_bugs(exp, _same, **{bug: _numpy_gru_step(x, h_prev, Wx, Wh, bx, bh, **sw)
+                                         for bug, sw in GRU_BUGS.items()})
+        bugs.update(known_bugs(exp, _same, **{
+            "the reset gate is not used (n = tanh(x Wx_n + bx_n + h_prev Wh_n + bh_n))":
+                _numpy_gru_step(x, h_prev, Wx, Wh, bx, bh, use_reset=False),
+            "the second bias bh is ignored": _torch_gru_step(x, h_prev, Wx, Wh, bx, np.zeros_like(bh)),
+        }))
+        return Case("gru_step", label, (x, h_prev, Wx, Wh, bx, bh), exp, tol, bugs=bugs, **kw)
+
+    def rand(N, D, H, scale=1.0):
+        Wx, Wh, bx = _weights(rng, D, H, gates=3, scale=scale)
+        bh = rng.uniform(-scale, scale, size=3 * H) / math.sqrt(H)
+        return rng.normal(scale=scale, size=(N, D)), rng.normal(size=(N, H)), Wx, Wh, bx, bh
+
+    if not hidden:
+        x = np.array([[1.0, -1.0, 0.5], [0.0, 2.0, -0.5]])                   # (N=2, D=3)
+        h = np.array([[0.5, -0.5], [0.1, 0.2]])                                # (N=2, H=2)
+        Wx = np.linspace(-1.0, 1.0, 18).reshape(3, 6)                          # (D=3, 3H=6)
+        Wh = np.linspace(0.8, -0.8, 12).reshape(2, 6)                          # (H=2, 3H=6)
+        bx = np.array([0.0, 0.5, 1.0, -1.0, 0.25, -0.25])                      # (3H=6,)
+        bh = np.array([0.5, -0.5, 0.0, 0.25, 1.0, -1.0])
+        return [case("small numbers: x (2, 3), h_prev (2, 2), Wx (3, 6), Wh (2, 6), bx and bh (6,)",
+                     x, h, Wx, Wh, bx, bh),
+                case("random x (4, 5), h_prev (4, 3)", *rand(4, 5, 3)),
+                case("a single sample (N = 1), H = 6", *rand(1, 3, 6))]
+    D, H = int(rng.integers(2, 10)), int(rng.integers(2, 10))
+    return [case("random shapes", *rand(int(rng.integers(2, 12)), D, H), weight=2),
+            case("a single sample (N = 1)", *rand(1, D, H)),
+            case("a single unit (H = 1)", *rand(int(rng.integers(2, 6)), D, 1)),
+            case("large pre-activations (gates near 0 or 1)", *rand(6, D, H, scale=6.0)),
+            case("many units (H = 32)", *rand(5, D, 32), weight=2)]
+
+
+# ---------------------------------------------------------------- rnn_step_backward
+def _torch_rnn_step_backward(dh, x, h_prev, Wx, Wh, b):
+    """Autograd through one step of torch.nn.RNNCell (its weights the transposes of ours)."""
+    D, H = Wx.shape
+    cell = nn.RNNCell(D, H, dtype=torch.float64)
+    with torch.no_grad():
+        cell.weight_ih.copy_(_t(Wx.T))
+        cell.weight_hh.copy_(_t(Wh.T))
+        cell.bias_ih.copy_(_t(b))
+        cell.bias_hh.zero_()
+    tx, th = _t(x).requires_grad_(), _t(h_prev).requires_grad_()
+    (cell(tx, th) * _t(dh)).sum().backward()
+    return (tx.grad.numpy(), th.grad.numpy(), cell.weight_ih.grad.T.numpy().copy(),
+            cell.weight_hh.grad.T.numpy().copy(), cell.bias_ih.grad.numpy())
+
+
+def _numpy_rnn_step_backward(dh, x, h_prev, Wx, Wh, b, slope="h", transpose_wh=True, db="sum"):
+    a = x @ Wx + h_prev @ Wh + b
+    h = np.tanh(a)
+    da = dh * {"h": 1 - h ** 2, "a": 1 - a ** 2, "none": 1.0, "h1": 1 - h}[slope]
+    dbv = {"sum": da.sum(axis=0), "mean": da.mean(axis=0)}[db]
+    return (da @ Wx.T, da @ (Wh.T if transpose_wh else Wh), x.T @ da, h_prev.T @ da, dbv)
+
+
+RNN_BACKWARD_BUGS = {
+    "tanh's slope is taken at the pre-activation, 1 - a**2 (it is 1 - h**2, with h = tanh(a))": dict(slope="a"),
+    "the gradient does not go through tanh (its slope 1 - h**2 is missing)": dict(slope="none"),
+    "tanh's slope is written 1 - h (it is 1 - h**2)": dict(slope="h1"),
+    "dh_prev multiplies by Wh instead of Wh.T": dict(transpose_wh=False),
+    "db is the mean over the batch (the loss sums over the batch: db is the sum)": dict(db="mean"),
+}
+
+
+@task("rnn_step_backward")
+def rnn_step_backward_cases(rng, hidden):
+    tol = close(rtol=1e-7, atol=1e-12)
+    compare = sequence(tol, tol, tol, tol, tol, names=("dx", "dh_prev", "dWx", "dWh", "db"))
+
+    def case(label, dh, x, h_prev, Wx, Wh, b, **kw):
+        exp = _torch_rnn_step_backward(dh, x, h_prev, Wx, Wh, b)
+        bugs = known_bugs(exp, _same, **{bug: _numpy_rnn_step_backward(dh, x, h_prev, Wx, Wh, b, **sw)
+                                         for bug, sw in RNN_BACKWARD_BUGS.items()})
+        bugs.update(known_bugs(exp, _same, **{
+            "the weight gradients are transposed (dWx = da.T @ x, dWh = da.T @ h_prev)":
+                (exp[0], exp[1], exp[2].T, exp[3].T, exp[4]),
+            "dWx and dWh are swapped": (exp[0], exp[1], exp[3], exp[2], exp[4])
+                if Wx.shape == Wh.shape else None,
+            "dx and dh_prev are returned in the wrong order": (exp[1], exp[0], *exp[2:]),
+            "dh_prev is dh itself (the gradient does not go back through the step)":
+                (exp[0], dh, *exp[2:]),
+        }))
+        return Case("rnn_step_backward", label, (dh, x, h_prev, Wx, Wh, b), exp, compare, bugs=bugs, **kw)
+
+    def rand(N, D, H, scale=1.0):
+        Wx, Wh, b = _weights(rng, D, H, scale=scale)
+        return (rng.normal(size=(N, H)), rng.normal(scale=scale, size=(N, D)), rng.normal(size=(N, H)), Wx, Wh, b)
+
+    if not hidden:
+        x = np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 0.0]])                     # (N=2, D=3)
+        h = np.array([[0.1, -0.2], [0.0, 0.3]])                                # (N=2, H=2)
+        Wx = np.array([[0.5, -0.5], [0.25, 0.0], [-1.0, 0.5]])                 # (D=3, H=2)
+        Wh = np.array([[1.0, 0.5], [-0.5, 1.0]])                               # (H=2, H=2)
+        b = np.array([0.1, -0.1])
+        dh = np.array([[1.0, 0.0], [0.5, -1.0]])
+        return [case("small numbers: dh (2, 2), x (2, 3), h_prev (2, 2), Wx (3, 2), Wh (2, 2), b (2,)",
+                     dh, x, h, Wx, Wh, b),
+                case("random dh (4, 3), x (4, 5), h_prev (4, 3)", *rand(4, 5, 3)),
+                case("square shapes D = H = 4 (shapes cannot tell the transposes apart)", *rand(3, 4, 4))]
+    D, H = int(rng.integers(2, 10)), int(rng.integers(2, 10))
+    S = int(rng.integers(3, 9))
+    return [case("random shapes", *rand(int(rng.integers(2, 12)), D, H), weight=2),
+            case("random square shapes D = H", *rand(int(rng.integers(2, 8)), S, S), weight=2),
+            case("a single sample (N = 1)", *rand(1, D, H)),
+            case("a single unit (H = 1)", *rand(int(rng.integers(2, 6)), D, 1)),
+            case("large inputs (tanh saturates: tiny gradients)", *rand(5, D, H, scale=3.0))]
+
+
+# ---------------------------------------------------------------- train_tbptt_fixed (debugging task)
+# The provided loop has four planted bugs; the switches of ``_tbptt`` put each back.
+TBPTT_BUGS = {
+    "targets": "bug 1 (the targets are the inputs themselves, not the next characters) is still there",
+    "chain": "bug 2 (the gradient from step t + 1 is not added to dh: the chain of states is cut) "
+             "is still there",
+    "sum": "bug 3 (dlam is overwritten at every step instead of summed over the steps) is still there",
+    "clip": "bug 4 (each gradient array is clipped by its own norm, not all by their total norm) "
+            "is still there",
+}
+
+
+def _tbptt(ids, params, lr, seq_len, max_norm, bugs=()):
+    """The debugging task's reference in NumPy, with its planted bugs as switches."""
+    E, lam, Wy, by = (np.array(p, dtype=np.float64) for p in params)
+    H = lam.shape[0]
+    h = np.zeros(H)
+    losses = []
+    for s in range(0, len(ids) - seq_len, seq_len):
+        x = ids[s:s + seq_len]
+        y = ids[s:s + seq_len] if "targets" in bugs else ids[s + 1:s + seq_len + 1]
+        hs = np.empty((seq_len + 1, H))
+        hs[0] = h
+        for t in range(seq_len):
+            hs[t + 1] = lam * hs[t] + E[x[t]]
+        logits = hs[1:] @ Wy + by                                   # (T, V)
+        z = logits - logits.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        rows = np.arange(seq_len)
+        losses.append(float(-logp[rows, y].mean()))
+        dlogits = np.exp(logp)
+        dlogits[rows, y] -= 1.0
+        dlogits /= seq_len
+        dWy, dby = hs[1:].T @ dlogits, dlogits.sum(axis=0)
+        dE, dlam, dh_next = np.zeros_like(E), np.zeros_like(lam), np.zeros(H)
+        for t in reversed(range(seq_len)):
+            dh = dlogits[t] @ Wy.T + (0.0 if "chain" in bugs else dh_next)
+            dlam = dh * hs[t] if "sum" in bugs else dlam + dh * hs[t]
+            dE[x[t]] += dh
+            dh_next = dh * lam
+        grads = [dE, dlam, dWy, dby]
+        if "clip" in bugs:
+            grads = [g * min(1.0, max_norm / (math.sqrt(float(np.sum(g ** 2))) + 1e-6)) for g in grads]
+        else:
+            total = math.sqrt(sum(float(np.sum(g ** 2)) for g in grads))
+            grads = [g * min(1.0, max_norm / (total + 1e-6)) for g in grads]
+        E, lam, Wy, by = (p - lr * g for p, g in zip((E, lam, Wy, by), grads))
+        h = hs[-1]
+    return [E, lam, Wy, by], losses
+
+
+def _torch_tbptt(ids, params, lr, seq_len, max_norm):
+    """The oracle: the same training with autograd, torch's cross_entropy and clip_grad_norm_."""
+    ps = [_t(p).requires_grad_() for p in params]
+    E, lam, Wy, by = ps
+    opt = torch.optim.SGD(ps, lr=lr)
+    ids_t = torch.from_numpy(np.asarray(ids, dtype=np.int64))
+    h = torch.zeros(lam.shape[0], dtype=torch.float64)
+    losses = []
+    for s in range(0, len(ids) - seq_len, seq_len):
+        x, y = ids_t[s:s + seq_len], ids_t[s + 1:s + seq_len + 1]
+        h = h.detach()                                  # truncated BPTT: the value goes on, the gradient stops
+        states = []
+        for t in range(seq_len):
+            h = lam * h + E[x[t]]
+            states.append(h)
+        loss = torch.nn.functional.cross_entropy(torch.stack(states) @ Wy + by, y)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(ps, max_norm)
+        opt.step()
+        losses.append(loss.item())
+    return [p.detach().numpy().copy() for p in ps], losses
+
+
+def trained(rtol=1e-7, atol=1e-10):
+    """``(params, losses)``: four arrays shaped like the inputs, and one loss per window."""
+    tol = close(rtol=rtol, atol=atol)
+    names = ("E", "lam", "Wy", "by")
+
+    def compare(got, expected):
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return f"expected a tuple (params, losses), got {describe(got)}"
+        params, losses = got
+        want, want_losses = expected
+        if not isinstance(params, (tuple, list)) or len(params) != 4:
+            return f"params: expected a list of the 4 trained arrays [E, lam, Wy, by], got {describe(params)}"
+        problem = close(rtol=rtol, atol=atol, dtype=None)(losses, np.asarray(want_losses))
+        if problem is not None:
+            return f"losses (one per window): {problem}"
+        for name, p, w in zip(names, params, want):
+            problem = tol(p, w)
+            if problem is not None:
+                return f"the trained {name}: {problem}"
+        return None
+
+    return compare
+
+
+@task("train_tbptt_fixed")
+def train_tbptt_fixed_cases(rng, hidden):
+    from itertools import combinations
+
+    compare = trained()
+
+    def case(label, V, H, n_ids, seq_len, lr, max_norm, **kw):
+        ids = rng.integers(0, V, size=n_ids)
+        params = [rng.normal(scale=0.8, size=(V, H)), rng.uniform(0.5, 0.95, size=H),
+                  rng.normal(scale=0.8, size=(H, V)), rng.normal(scale=0.2, size=V)]
+        args = (ids, params, float(lr), int(seq_len), float(max_norm))
+        exp = _torch_tbptt(*args)
+        subsets = [c for k in range(1, len(TBPTT_BUGS) + 1) for c in combinations(TBPTT_BUGS, k)]
+        bugs = {" and ".join(TBPTT_BUGS[b].replace(" is still there", "") for b in sub)
+                + (" are still there" if len(sub) > 1 else " is still there"): _tbptt(*args, bugs=sub)
+                for sub in subsets}
+        bugs = {k: v for k, v in bugs.items() if compare(v, exp) is not None}
+        return Case("train_tbptt_fixed", label, args, exp, compare, bugs=bugs, **kw)
+
+    if not hidden:
+        return [case("4 characters, H = 3, 25 ids in windows of 4 (6 windows), lr 0.5, max_norm 0.3",
+                     4, 3, 25, 4, 0.5, 0.3),
+                case("6 characters, H = 5, 40 ids in windows of 6, lr 1, max_norm 0.2", 6, 5, 40, 6, 1.0, 0.2)]
+    return [case("random sizes", int(rng.integers(3, 9)), int(rng.integers(2, 7)), int(rng.integers(30, 60)),
+                 int(rng.integers(3, 9)), float(rng.uniform(0.3, 1.0)), float(rng.uniform(0.1, 0.3)), weight=2),
+            case("a text that is not a whole number of windows", int(rng.integers(3, 9)), 4,
+                 int(rng.integers(5, 8)) * 7 + 3, 7, 0.5, 0.25),
+            case("windows of 10 steps (long chains of states)", 5, int(rng.integers(2, 7)), 61, 10, 0.5, 0.2)]
