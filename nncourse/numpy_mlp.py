@@ -1,9 +1,9 @@
 """A multilayer perceptron in plain NumPy: forward, backward, and a training loop.
 
-Chapter 4 (backpropagation) develops these functions one by one in the
-notebook; this module holds the same code so that the benchmark
-(``benchmarks/mlp_digits.py``) and later chapters can import it instead of
-copying it. Conventions follow the syllabus: ``float64``, batch first, a dense
+Chapter 4 (backpropagation) derives these functions one by one and runs its
+experiments with this module (the page never prints the backward functions:
+its exercise asks for them); the benchmark (``benchmarks/mlp_digits.py``) and
+later chapters import it too. Conventions follow the syllabus: ``float64``, batch first, a dense
 layer computes ``X @ W + b`` with ``X (N, D)``, ``W (D, M)``, ``b (M,)``;
 ``params`` is a list of ``(W, b)``; labels are integers ``(N,)`` in ``[0, C)``.
 """
@@ -93,6 +93,15 @@ def softmax_cross_entropy_backward(logits: np.ndarray, labels: np.ndarray) -> np
     dZ = softmax(logits)               # (N, C)
     dZ[np.arange(N), labels] -= 1.0
     return dZ / N
+
+
+def log_softmax_backward(dout: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """Gradient through ``log_softmax`` along the last axis of ``Z (..., C)``:
+    ``dout - softmax(Z) * dout.sum(axis=-1, keepdims=True)``."""
+    dout, Z = np.asarray(dout, dtype=np.float64), np.asarray(Z, dtype=np.float64)
+    if dout.shape != Z.shape or Z.ndim == 0:
+        raise ValueError(f"dout and Z must have the same shape (..., C), got {dout.shape} and {Z.shape}")
+    return dout - softmax(Z) * dout.sum(axis=-1, keepdims=True)   # (..., C) - (..., C) * (..., 1)
 
 
 def mlp_loss_and_grads(X: np.ndarray, y: np.ndarray, params: Params):

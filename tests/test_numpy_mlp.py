@@ -3,6 +3,9 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from nncourse import numpy_mlp as nm
 from nncourse.gradcheck import numerical_gradient, relative_error
@@ -138,3 +141,27 @@ def test_train_mlp_reaches_97_percent_on_digits():
     X_train, y_train, X_test, y_test = digits()
     _, hist = nm.train_mlp(X_train, y_train, X_test, y_test, seed=0)
     assert hist.test_acc[-1] >= 0.97
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5), seed=st.integers(0, 2**32 - 1),
+       scale=st.sampled_from([1.0, 30.0, 1e4]))
+def test_log_softmax_backward_matches_torch_for_any_leading_axes(shape, seed, scale):
+    rng = np.random.default_rng(seed)
+    Z, dout = rng.normal(scale=scale, size=shape), rng.normal(size=shape)
+    Zt = torch.tensor(Z, requires_grad=True)
+    torch.log_softmax(Zt, dim=-1).backward(torch.tensor(dout))
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        got = nm.log_softmax_backward(dout, Z)
+    np.testing.assert_allclose(got, Zt.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_log_softmax_backward_composes_to_the_cross_entropy_gradient():
+    rng = np.random.default_rng(3)
+    Z, y = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6)
+    dout = np.zeros((6, 4))
+    dout[np.arange(6), y] = -1.0 / 6       # gradient of the mean NLL w.r.t. the log-probabilities
+    np.testing.assert_allclose(nm.log_softmax_backward(dout, Z),
+                               nm.softmax_cross_entropy_backward(Z, y), rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match="same shape"):
+        nm.log_softmax_backward(dout[:, :3], Z)

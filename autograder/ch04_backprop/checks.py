@@ -6,16 +6,18 @@ NumPy or Python reimplementations, with switches, for the values that known
 bugs produce, so that feedback can name them.
 
 ``Value`` is a class, so it is driven by a *program* (probe
-``value_program``, see ``harness.run_value_program``): a list of scalar
-operations that the probe builds with the student's class before calling
-``backward()`` on the last node. It reports every node's ``data`` and
-``grad``, the grads before ``backward()``, and whether each ``data`` is a
-float. The same program runs here with torch float64 tensors. Programs are
+``value_ops`` of ``probes.py``): a list of scalar operations that the probe
+builds with the student's class before calling ``backward()`` on the last
+node. It reports every node's ``data`` and ``grad`` and the grads before
+``backward()``. Values are judged as values: ``Value(3).data`` may stay the
+int 3. The same program runs here with torch float64 tensors. Programs are
 chosen to expose the classic mistakes: nodes used several times (``=``
 instead of ``+=``), a node reaching the output along paths of different
 lengths (no topological order), relu at exactly 0, powers with negative and
 fractional exponents, division by a Value, plain numbers on the left
-(``__radd__`` and friends, Python's ``sum``), and random graphs.
+(``__radd__`` and friends, Python's ``sum``), sigmoid, and random graphs.
+Every program also uses an operation beyond the chapter's small engine
+(``+``, ``*``, ``tanh``, ``backward``): the exercise asks for all of them.
 """
 
 import math
@@ -28,7 +30,8 @@ import torch.nn.functional as F
 from nncourse.grading.checks import Assignment, Case, all_close, close, describe, known_bugs, scalar, sequence
 from nncourse.grading.harness import describe_value_instruction
 
-ASSIGNMENT = Assignment("ch04_backprop", prelude="import math\nimport numpy as np", forbid=("torch",))
+ASSIGNMENT = Assignment("ch04_backprop", prelude="import math\nimport numpy as np", forbid=("torch",),
+                        probes="probes.py")
 task = ASSIGNMENT.task
 
 
@@ -308,18 +311,162 @@ def mlp_loss_and_grads_cases(rng, hidden):
             case("all-zero input rows and zero biases: pre-activations exactly 0 (ReLU gradient 0)", Xz, yz, pz)]
 
 
+# ---------------------------------------------------------------- log_softmax_backward
+def _torch_log_softmax_backward(dout, Z):
+    Zt = _t(Z, True)
+    torch.log_softmax(Zt, dim=-1).backward(_t(dout))
+    return Zt.grad.numpy()
+
+
+@task("log_softmax_backward")
+def log_softmax_backward_cases(rng, hidden):
+    def case(label, dout, Z, **kw):
+        dout, Z = np.asarray(dout, dtype=np.float64), np.asarray(Z, dtype=np.float64)
+        exp = _torch_log_softmax_backward(dout, Z)
+        P = _softmax(Z, axis=-1)
+        S = dout.sum(axis=-1, keepdims=True)
+        bugs = known_bugs(exp, _same, **{
+            "softmax(Z) multiplies dout entry by entry, not the sum of each row of dout "
+            "(dout - softmax(Z) * dout.sum(axis=-1, keepdims=True))": dout - P * dout,
+            "dout is summed over every entry (dout.sum()) instead of along the last axis": dout - P * dout.sum(),
+            "dout.sum(axis=-1) lacks keepdims=True, so it broadcasts along the wrong axis":
+                _try(lambda: dout - P * dout.sum(axis=-1)),
+            "the softmax is taken along the first axis instead of the last": _softmax(Z, axis=0) * -S + dout,
+            "the sign is flipped (softmax(Z) * sum - dout)": -exp,
+            "dout itself is missing (only -softmax(Z) * dout.sum(...) is returned)": -P * S,
+            "the maximum is not subtracted before exp (exp overflows)":
+                _try(lambda: dout - _softmax(Z, axis=-1, shift=False) * S),
+        })
+        return Case("log_softmax_backward", label, (dout, Z), exp, close(rtol=1e-7, atol=1e-12), bugs=bugs,
+                    **kw)
+
+    def nll_dout(N, C):
+        """The gradient of the mean negative log-likelihood with respect to log-probabilities."""
+        d = np.zeros((N, C))
+        d[np.arange(N), rng.integers(0, C, size=N)] = -1.0 / N
+        return d
+
+    if not hidden:
+        return [case("2 rows, 3 classes", [[1.0, 0.0, -2.0], [0.5, 0.5, 1.0]], [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]),
+                case("dout of the mean negative log-likelihood (-onehot / N): gives (softmax - onehot) / N",
+                     nll_dout(5, 4), rng.normal(size=(5, 4))),
+                case("leading axes: Z and dout (2, 3, 4), along the last axis", rng.normal(size=(2, 3, 4)),
+                     rng.normal(size=(2, 3, 4))),
+                case("stable for Z up to 1e4: no nan, inf or warning", rng.normal(size=(3, 3)),
+                     [[1e4, 0.0, -1e4], [-1e4, -9990.0, 5.0], [800.0, 800.0, -800.0]], no_warnings=True)]
+    N, C = int(rng.integers(6, 20)), int(rng.integers(2, 9))
+    K = int(rng.integers(3, 7))
+    return [case("random (N, C) arrays", rng.normal(size=(N, C)), rng.normal(scale=2, size=(N, C)), weight=2),
+            case("square (C, C) arrays (a broadcast along the wrong axis keeps the shape)",
+                 rng.normal(size=(K, K)), rng.normal(size=(K, K))),
+            case("a single vector (C,): no leading axis", rng.normal(size=C), rng.normal(size=C)),
+            case("four axes (2, 3, 2, C)", rng.normal(size=(2, 3, 2, C)), rng.normal(size=(2, 3, 2, C))),
+            case("dout of the mean negative log-likelihood", nll_dout(N, C), rng.normal(scale=3, size=(N, C))),
+            case("random large Z (|z| up to 1e4): no nan, inf or warning", rng.normal(size=(N, C)),
+                 rng.uniform(-1e4, 1e4, size=(N, C)), no_warnings=True, weight=2)]
+
+
+# ---------------------------------------------------------------- two_layer_backprop (debugging)
+TWO_LAYER_BUGS = {
+    "axis0": "bug (the softmax is normalised along axis 0, over the batch, instead of along each row)",
+    "no_mean": "bug (the gradient of the logits is not divided by N: that is the summed loss's gradient)",
+    "mask_ge": "bug (the ReLU mask is Z1 >= 0: it lets the gradient through where Z1 == 0)",
+    "dW2_from_Z1": "bug (dW2 is computed from the pre-activation Z1 instead of the ReLU output A1)",
+}
+
+
+def two_layer_reference(X, y, W1, b1, W2, b2, axis0=False, no_mean=False, mask_ge=False, dW2_from_Z1=False):
+    """A plain NumPy two-layer backward pass with a switch per planted bug (for feedback);
+    the expected values come from torch."""
+    N = len(X)
+    Z1 = X @ W1 + b1                                          # (N, H)
+    A1 = np.maximum(Z1, 0.0)                                  # (N, H)
+    logits = A1 @ W2 + b2                                     # (N, C)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=0 if axis0 else 1, keepdims=True))
+    loss = float(-log_probs[np.arange(N), y].mean())
+    dlogits = np.exp(log_probs)
+    dlogits[np.arange(N), y] -= 1.0
+    if not no_mean:
+        dlogits = dlogits / N
+    dW2 = (Z1 if dW2_from_Z1 else A1).T @ dlogits            # (H, C)
+    db2 = dlogits.sum(axis=0)                                 # (C,)
+    dA1 = dlogits @ W2.T                                      # (N, H)
+    dZ1 = dA1 * ((Z1 >= 0) if mask_ge else (Z1 > 0))
+    dW1 = X.T @ dZ1                                           # (D, H)
+    db1 = dZ1.sum(axis=0)                                     # (H,)
+    return loss, dW1, db1, dW2, db2
+
+
+def _torch_two_layer(X, y, W1, b1, W2, b2):
+    ts = [_t(a, True) for a in (W1, b1, W2, b2)]
+    logits = torch.relu(_t(X) @ ts[0] + ts[1]) @ ts[2] + ts[3]
+    loss = F.cross_entropy(logits, torch.from_numpy(np.asarray(y, dtype=np.int64)))
+    loss.backward()
+    return (loss.item(), *(t.grad.numpy() for t in ts))
+
+
+def _bug_subsets():
+    """Every non-empty subset of the planted bugs, as (feedback name, switches)."""
+    keys = list(TWO_LAYER_BUGS)
+    out = []
+    for mask in range(1, 2 ** len(keys)):
+        chosen = [k for i, k in enumerate(keys) if mask >> i & 1]
+        names = [f"{TWO_LAYER_BUGS[k].replace('bug', f'bug {keys.index(k) + 1}', 1)}" for k in chosen]
+        if len(names) == 1:
+            name = f"{names[0]} is still there"
+        else:
+            name = f"{', '.join(names[:-1])} and {names[-1]} are still there"
+        out.append((name, {k: True for k in chosen}))
+    return out
+
+
+@task("two_layer_backprop")
+def two_layer_backprop_cases(rng, hidden):
+    tol = close(rtol=1e-7, atol=1e-10)
+    compare = sequence(scalar(1e-7, 1e-10), tol, tol, tol, tol, names=("loss", "dW1", "db1", "dW2", "db2"))
+    same = lambda a, b: (abs(a[0] - b[0]) <= 1e-9 * abs(b[0])  # noqa: E731
+                         and all(_same(g, h) for g, h in zip(a[1:], b[1:])))
+
+    def case(label, N, D, H, C, **kw):
+        """Random data in which some pre-activations are exactly 0: a zero input row meets zero biases."""
+        X = rng.normal(size=(N, D))
+        X[int(rng.integers(N))] = 0.0
+        W1 = rng.normal(scale=1.2 / math.sqrt(D), size=(D, H))
+        b1 = rng.normal(scale=0.3, size=H)
+        b1[rng.permutation(H)[:max(1, H // 3)]] = 0.0
+        W2 = rng.normal(scale=1.2 / math.sqrt(H), size=(H, C))
+        b2 = rng.normal(scale=0.3, size=C)
+        y = rng.integers(0, C, size=N)
+        args = (X, y, W1, b1, W2, b2)
+        exp = _torch_two_layer(*args)
+        bugs = known_bugs(exp, same, **{name: two_layer_reference(*args, **sw) for name, sw in _bug_subsets()})
+        return Case("two_layer_backprop", label, args, exp, compare, bugs=bugs, **kw)
+
+    if not hidden:
+        return [case("N = 4 samples, D = 3 inputs, H = 5 hidden units, C = 3 classes", 4, 3, 5, 3),
+                case("N = 8, D = 6, H = 10, C = 4", 8, 6, 10, 4),
+                case("N = 6, D = 2, H = 7, C = 2", 6, 2, 7, 2)]
+    return [case("random sizes", int(rng.integers(5, 25)), int(rng.integers(2, 8)), int(rng.integers(3, 12)),
+                 int(rng.integers(2, 7)), weight=2),
+            case("more classes than hidden units", int(rng.integers(5, 15)), 4, 3, int(rng.integers(5, 9))),
+            case("N = 2 samples", 2, int(rng.integers(2, 6)), int(rng.integers(3, 8)), 3),
+            case("a larger batch (N = 64)", 64, 8, 16, 5)]
+
+
 # ---------------------------------------------------------------- Value
 _BINARY = {"add": ("+", lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
            "sub": ("-", lambda a, b: a - b, lambda a, b: (1.0, -1.0)),
            "mul": ("*", lambda a, b: a * b, lambda a, b: (b, a)),
            "div": ("/", lambda a, b: a / b, lambda a, b: (1.0 / b, -a / b ** 2))}
 _UNARY = {"neg": lambda a: -a, "tanh": math.tanh, "relu": lambda a: max(a, 0.0), "exp": math.exp,
-          "log": math.log}
+          "log": math.log, "sigmoid": lambda a: 1.0 / (1.0 + math.exp(-a))}
 RULES = {"add": "d(a + b)/da = d(a + b)/db = 1", "sub": "d(a - b)/da = 1 and d(a - b)/db = -1",
          "mul": "d(a * b)/da = b and d(a * b)/db = a", "div": "d(a / b)/da = 1/b and d(a / b)/db = -a/b**2",
          "neg": "d(-a)/da = -1", "pow": "d(a**k)/da = k * a**(k - 1)",
          "tanh": "d tanh(a)/da = 1 - tanh(a)**2", "relu": "d relu(a)/da = 1 where a > 0, else 0 (also at a = 0)",
-         "exp": "d exp(a)/da = exp(a)", "log": "d log(a)/da = 1/a", "sum": "each term gets the grad of the sum"}
+         "exp": "d exp(a)/da = exp(a)", "log": "d log(a)/da = 1/a",
+         "sigmoid": "d sigmoid(a)/da = s * (1 - s) with s = sigmoid(a)", "sum": "each term gets the grad of the sum"}
 
 
 def _node_operands(ins):
@@ -399,6 +546,7 @@ class Sym:
     def relu(self): return self.p.add("relu", self.i)
     def exp(self): return self.p.add("exp", self.i)
     def log(self): return self.p.add("log", self.i)
+    def sigmoid(self): return self.p.add("sigmoid", self.i)
 
 
 def torch_value_program(program):
@@ -426,11 +574,11 @@ def torch_value_program(program):
     n = len(nodes)
     return (np.array([t.item() for t in nodes]),
             np.array([0.0 if t.grad is None else t.grad.item() for t in nodes]),
-            np.zeros(n), np.ones(n, dtype=bool))
+            np.zeros(n))
 
 
 def simulate_value_program(program, order="reverse", assign=False, tanh_1mt=False, relu_at_0=False,
-                           pow_no_k=False, log_no_chain=False):
+                           pow_no_k=False, log_no_chain=False, sigmoid_of_input=False):
     """A plain-Python engine, one node per instruction, whose switches give the values that the
     classic bugs produce (for the feedback only; the expected values come from torch)."""
     p = Program()
@@ -456,7 +604,8 @@ def simulate_value_program(program, order="reverse", assign=False, tanh_1mt=Fals
              "tanh": lambda: 1.0 - (v[k] if tanh_1mt else v[k] ** 2),
              "relu": lambda: float(a >= 0 if relu_at_0 else a > 0),
              "exp": lambda: v[k],
-             "log": lambda: 1.0 / a}[op]()
+             "log": lambda: 1.0 / a,
+             "sigmoid": lambda: a * (1.0 - a) if sigmoid_of_input else v[k] * (1.0 - v[k])}[op]()
         return [(ins[1], d)]
 
     def backward(k):
@@ -476,7 +625,7 @@ def simulate_value_program(program, order="reverse", assign=False, tanh_1mt=Fals
     else:
         for k in reversed(range(n)):
             backward(k)
-    return np.array(v), np.array(g), np.zeros(n), np.ones(n, dtype=bool)
+    return np.array(v), np.array(g), np.zeros(n)
 
 
 VALUE_BUGS = {
@@ -487,6 +636,8 @@ VALUE_BUGS = {
     "relu passes the gradient at exactly 0 (use data > 0, not >= 0)": dict(relu_at_0=True),
     "the derivative of a**k lacks the factor k (it is k * a**(k - 1))": dict(pow_no_k=True),
     "log's local derivative 1/a is not multiplied by out.grad (the chain rule)": dict(log_no_chain=True),
+    "sigmoid's local derivative uses the input a instead of s = sigmoid(a) (it is s * (1 - s))":
+        dict(sigmoid_of_input=True),
 }
 
 
@@ -504,14 +655,11 @@ def value_result(program, show, rtol=1e-7, atol=1e-10):
         return f" (got {got:.8g}, expected {want:.8g})" if show else ""
 
     def compare(got, expected):
-        if (not isinstance(got, (tuple, list)) or len(got) != 4
+        if (not isinstance(got, (tuple, list)) or len(got) != 3
                 or not all(isinstance(a, np.ndarray) and a.shape == (n,) for a in got)):
             return f"the Value program did not report its {n} nodes (got {describe(got)})"
-        data, grad, before, is_float = got
+        data, grad, before = got   # values, whatever their Python type (int or float)
         want_data, want_grad = expected[0], expected[1]
-        bad = np.flatnonzero(~is_float.astype(bool))
-        if bad.size:
-            return f"{desc[bad[0]]}: its .data is not a float (Value(data) must store float(data))"
         bad = np.flatnonzero(before != 0.0)
         if bad.size:
             k = bad[0]
@@ -568,8 +716,8 @@ def random_program(rng, n_leaves, n_ops):
     p = Program()
     for _ in range(n_leaves):
         p.leaf(round(float(rng.uniform(-2, 2)), 3) or 0.5)
-    kinds = ["add", "sub", "mul", "div", "neg", "pow", "tanh", "relu", "exp", "log", "sum"]
-    weights = np.array([3, 2, 3, 2, 1, 2, 2, 2, 1, 1, 1], dtype=float)
+    kinds = ["add", "sub", "mul", "div", "neg", "pow", "tanh", "relu", "exp", "log", "sigmoid", "sum"]
+    weights = np.array([3, 2, 3, 2, 1, 2, 2, 2, 1, 1, 2, 1], dtype=float)
     tries = 0
     while len(p) < n_leaves + n_ops and tries < 100 * n_ops:
         tries += 1
@@ -603,6 +751,8 @@ def random_program(rng, n_leaves, n_ops):
             ins = ("exp", a)
         elif op == "relu" and 0 < abs(va) < 1e-6:
             continue
+        elif op == "sigmoid" and abs(va) > 30:
+            continue
         else:
             ins = (op, a)
         if _usable(ins, p.value(ins)):
@@ -620,13 +770,13 @@ def value_cases(rng, hidden):
         compare = value_result(program, show=not hidden)
         bugs = known_bugs(exp, _same, **{bug: simulate_value_program(program, **sw)
                                           for bug, sw in VALUE_BUGS.items()})
-        return Case("Value", label, (program,), exp, compare, bugs=bugs, probe="value_program", **kw)
+        return Case("Value", label, (program,), exp, compare, bugs=bugs, probe="value_ops", **kw)
 
     if not hidden:
         p = Program()
         a, b = p.leaf(3), p.leaf(-2)
-        a * b
-        cases = [case("Value(3) * Value(-2), made from ints: .data is a float, .grad starts at 0.0", p)]
+        a * b - 1
+        cases = [case("Value(3) * Value(-2) - 1, made from ints (an int .data is fine); .grad starts at 0", p)]
 
         p = Program()
         w, x, b, t = p.leaf(0.8), p.leaf(1.5), p.leaf(-0.5), p.leaf(1.0)
@@ -635,14 +785,14 @@ def value_cases(rng, hidden):
 
         p = Program()
         x = p.leaf(3.0)
-        x * x + x
-        cases.append(case("x * x + x: a node used three times (gradients accumulate with +=)", p))
+        x * x + x * (x - 1)
+        cases.append(case("x * x + x * (x - 1): a node used four times (gradients accumulate with +=)", p))
 
         p = Program()
         x = p.leaf(0.5)
         m = x * 3
-        m + m.tanh() * 2
-        cases.append(case("m = x * 3; m + m.tanh() * 2: m reaches the output along two paths of different "
+        m - m.tanh() * 2
+        cases.append(case("m = x * 3; m - m.tanh() * 2: m reaches the output along two paths of different "
                           "lengths (reverse topological order)", p))
 
         p = Program()
@@ -661,6 +811,13 @@ def value_cases(rng, hidden):
         x ** 3 + x ** -1 + x ** 0.5 + x ** -1.5 + y ** 2 + x / y - y / (x + y)
         cases.append(case("powers x ** 3, x ** -1, x ** 0.5, x ** -1.5, y ** 2, and Values divided by Values",
                           p))
+
+        p = Program()
+        x, y, w = p.leaf(0.0), p.leaf(2.5), p.leaf(-1.2)
+        s = (x * w + y).sigmoid()
+        x.sigmoid() * y.sigmoid() + w.sigmoid() - (s.log() + (1 - s).log() * 0.5)
+        cases.append(case("sigmoid of 0, of a positive and of a negative number, and log(s) + log(1 - s) of "
+                          "a sigmoid", p))
         return cases
 
     def uniform(lo=-2.0, hi=2.0):
@@ -670,9 +827,10 @@ def value_cases(rng, hidden):
     p = Program()
     x = p.leaf(uniform(0.2, 1.0))
     m = x * uniform(0.5, 2.0)
-    for _ in range(4):
-        m = m + (m.tanh() * uniform(0.5, 2.0)).tanh() * uniform(-1.0, 1.0)
-    m * uniform(0.5, 2.0)
+    for k in range(4):
+        inner = m.tanh() * uniform(0.5, 2.0)
+        m = m + (inner.sigmoid() if k % 2 else inner.tanh()) * uniform(-1.0, 1.0)
+    m * uniform(0.5, 2.0) - x
     ladder = case("paths of different lengths, several times over (topological order)", p)
 
     # a long chain
@@ -680,10 +838,10 @@ def value_cases(rng, hidden):
     x = p.leaf(uniform(0.2, 1.0))
     h = x
     for i in range(50):
-        h = [lambda h: (h * uniform(0.5, 1.5)).tanh() + uniform(-0.5, 0.5),
+        h = [lambda h: (h * uniform(0.5, 1.5)).tanh() + (h * uniform(-1.5, 1.5)).sigmoid(),
              lambda h: h + x * uniform(-0.3, 0.3),
              lambda h: (h * h + 1).log() - h ** 2 / 4][i % 3](h)
-    chain = case("a chain of 50 steps (about 170 operations)", p)
+    chain = case("a chain of 50 steps (about 190 operations)", p)
 
     # one node used many times
     p = Program()

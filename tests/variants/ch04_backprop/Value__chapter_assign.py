@@ -63,6 +63,14 @@ class Value:
         out._backward = _backward
         return out
 
+    def sigmoid(self):
+        s = 1.0 / (1.0 + math.exp(-self.data))
+        out = Value(s, (self,), "sigmoid")
+        def _backward():
+            self.grad = s * (1.0 - s) * out.grad
+        out._backward = _backward
+        return out
+
     def __neg__(self): return self * -1
     def __sub__(self, other): return self + (-other)
     def __truediv__(self, other): return self * other ** -1

@@ -34,6 +34,10 @@ class Value:
         out = math.log(self.data)
         return Value(out, (self,), (1.0 / out,))
 
+    def sigmoid(self):
+        s = 1.0 / (1.0 + math.exp(-self.data))
+        return Value(s, (self,), (s * (1.0 - s),))
+
     def __neg__(self): return self * -1
     def __sub__(self, o): return self + (-o)
     def __truediv__(self, o): return self * o ** -1

@@ -48,6 +48,9 @@ class Value:
         e = math.exp(self.data)
         return self._unary(e, e)
     def log(self): return self._unary(math.log(self.data), 1.0 / self.data)
+    def sigmoid(self):
+        s = 1.0 / (1.0 + math.exp(-self.data))
+        return self._unary(s, s * (1.0 - s))
 
     def backward(self):
         # count, for every node, how many times it is used by nodes that depend on it

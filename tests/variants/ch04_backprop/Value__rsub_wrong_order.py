@@ -33,6 +33,10 @@ class Value:
     def log(self):
         return Value(math.log(self.data), (self,), (1.0 / self.data,))
 
+    def sigmoid(self):
+        s = 1.0 / (1.0 + math.exp(-self.data))
+        return Value(s, (self,), (s * (1.0 - s),))
+
     def __neg__(self): return self * -1
     def __sub__(self, o): return self + (-o)
     def __truediv__(self, o): return self * o ** -1
