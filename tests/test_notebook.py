@@ -13,9 +13,13 @@ def _layout():
 
 def test_layout_of_the_source():
     lay = _layout()
-    assert lay.code_answers == ("sigmoid", "relu", "neuron_forward", "perceptron_train")
-    assert lay.tests == {"test_sigmoid": 2, "test_relu": 1, "test_neuron_forward": 2, "test_perceptron_train": 3}
-    assert lay.written == {"xor_explanation": 2}
+    assert lay.code_answers == ("sigmoid", "relu", "softplus", "neuron_forward", "signed_distance",
+                                "perceptron_train", "pocket_perceptron")
+    assert lay.tests == {"test_sigmoid": 2, "test_relu": 1, "test_softplus": 3, "test_neuron_forward": 1,
+                         "test_signed_distance": 2, "test_perceptron_train": 3, "test_pocket_perceptron": 4}
+    assert sum(lay.tests.values()) == 16
+    assert lay.written == {"perceptron_pocket_experiment": 2, "perceptron_pocket_report": 3, "xor_explanation": 2}
+    assert lay.written_code == {"perceptron_pocket_experiment"}
 
 
 def test_invalid_files(tmp_path):
@@ -41,7 +45,9 @@ def test_missing_duplicated_and_malformed_cells():
     assert "'relu' is missing" in msgs
     assert "'sigmoid' appears 2 times" in msgs and ans.code["sigmoid"].endswith("return 0")
     assert "'neuron_forward' is malformed" in msgs and "'perceptron_train' is malformed" in msgs
-    assert set(ans.code) == {"sigmoid"}
+    assert set(ans.code) == {"sigmoid", "softplus", "signed_distance", "pocket_perceptron"}
+    # the untouched experiment and report are carried (as the release's stubs), to be graded by hand
+    assert set(ans.written) == {"perceptron_pocket_experiment", "perceptron_pocket_report", "xor_explanation"}
 
 
 def test_test_cells_and_metadata_of_the_submission_are_ignored():

@@ -15,6 +15,13 @@ two generators in the same state (probe ``call_twice``; this is what fails
 when NumPy's global random state is used), and mean, standard deviation and
 normal shape of every weight matrix. Both kinds weigh the same, so a valid
 but different convention loses only the exact-value half.
+
+Stability is the point of ``softmax`` and ``log_softmax``, so *every* case of
+theirs holds logits where the formula as written overflows or underflows
+(and, for ``log_softmax``, a vector whose logits spread so far that
+``log(softmax)`` gives ``-inf``): a formula right only for small logits earns
+nothing. ``accuracy`` is judged by its value: a Python or NumPy int (1 when
+all are right) is as good as the float 1.0.
 """
 
 import math
@@ -23,7 +30,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from nncourse.grading.checks import Assignment, Case, Rng, close, describe, exact
+from nncourse.grading.checks import Assignment, Case, Rng, all_close, close, describe, exact, known_bugs
 
 ASSIGNMENT = Assignment("ch02_mlp", prelude="import numpy as np", forbid=("torch",))
 task = ASSIGNMENT.task
@@ -103,27 +110,100 @@ def softmax_cases(rng, hidden):
                  "rows far below it underflow to 0 / 0"] = E / E.sum(axis=-1, keepdims=True)
             bugs["the maximum is not subtracted first, so exp overflows"] = _naive_softmax(Z)
         return Case("softmax", label, (Z,), torch.softmax(_t(Z), dim=-1).numpy(),
-                    close(rtol=1e-9, atol=1e-15), bugs=bugs, **kw)
+                    close(rtol=1e-9, atol=1e-15), bugs=bugs, no_warnings=True, **kw)
 
+    # every case holds logits beyond 709 (or far below 0), where exp overflows (or underflows to 0 / 0)
     if not hidden:
-        return [case("1-d logits [1, 2, 3]", [1.0, 2.0, 3.0]),
-                case("a (3, 3) batch: each row on its own", [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-1.0, 4.0, 2.0]]),
-                case("a (2, 3, 4) array: along the last axis", rng.normal(scale=2, size=(2, 3, 4))),
+        return [case("1-d logits [1, 2, 3] + 1000: the same probabilities as [1, 2, 3]", [1001.0, 1002.0, 1003.0]),
+                case("a (3, 3) batch: each row on its own, one row near 1000",
+                     [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [1000.0, 1004.0, 1002.0]]),
+                case("a (2, 3, 4) array: along the last axis (one vector near -1000)",
+                     _far_rows(rng.normal(scale=2, size=(2, 3, 4)), rng)),
                 case("stable: logits like 1000, -1000 and 1e4, no nan, inf or warning",
-                     [[1000.0, 1001.0, 999.0], [-1000.0, -1001.0, -999.0], [1e4, -1e4, 0.0]], no_warnings=True),
+                     [[1000.0, 1001.0, 999.0], [-1000.0, -1001.0, -999.0], [1e4, -1e4, 0.0]]),
                 case("stable: rows at very different levels (1e4 and -1e4)",
-                     [[1e4, 1e4 + 1.0], [-1e4, -1e4 + 2.0]], no_warnings=True)]
+                     [[1e4, 1e4 + 1.0], [-1e4, -1e4 + 2.0]])]
     N, C = int(rng.integers(4, 12)), int(rng.integers(3, 8))
     offsets = rng.choice([-1e4, -3e3, 0.0, 3e3, 1e4], size=(N, 1))
-    return [case("random (N, C) logits", rng.normal(scale=3, size=(N, C))),
-            case("a square (C, C) batch", rng.normal(scale=2, size=(C, C))),
-            case("random 3-d logits", rng.normal(scale=3, size=tuple(int(s) for s in rng.integers(2, 6, size=3)))),
-            case("random 4-d logits", rng.normal(size=(2, 3, 2, int(rng.integers(2, 6))))),
-            case("random large logits (|z| <= 1e4), no warning", rng.uniform(-1e4, 1e4, size=(N, C)),
-                 no_warnings=True, weight=2),
-            case("rows at very different levels (up to 1e4), no warning",
-                 offsets + rng.normal(scale=3, size=(N, C)), no_warnings=True, weight=2),
-            case("a single class: probabilities are all 1", rng.normal(scale=5, size=(N, 1)))]
+    offsets[0, 0], offsets[-1, 0] = 1e4, -1e4
+    return [case("random (N, C) logits, some rows far from 0", _far_rows(rng.normal(scale=3, size=(N, C)), rng)),
+            case("a square (C, C) batch, some rows far from 0", _far_rows(rng.normal(scale=2, size=(C, C)), rng)),
+            case("random 3-d logits, some vectors far from 0",
+                 _far_rows(rng.normal(scale=3, size=tuple(int(s) for s in rng.integers(2, 6, size=3))), rng)),
+            case("random 4-d logits, some vectors far from 0",
+                 _far_rows(rng.normal(size=(2, 3, 2, int(rng.integers(2, 6)))), rng)),
+            case("random large logits (|z| <= 1e4)", rng.uniform(-1e4, 1e4, size=(N, C)), weight=2),
+            case("rows at very different levels (up to 1e4)",
+                 offsets + rng.normal(scale=3, size=(N, C)), weight=2),
+            case("a single class: probabilities are all 1", 1e3 + rng.normal(scale=5, size=(N, 1)))]
+
+
+# ---------------------------------------------------------------- log_softmax
+def _far_rows(Z, rng, spread=False):
+    """``Z`` with its first vector (along the last axis) moved near +-1000..1e4 and, with
+    ``spread``, its last vector stretched so that its logits differ by more than 745."""
+    Z = np.array(Z, dtype=np.float64)
+    rows = Z.reshape(-1, Z.shape[-1])
+    rows[0] += rng.choice([-1.0, 1.0]) * rng.uniform(1000.0, 1e4)
+    if spread and Z.shape[-1] > 1:
+        rows[-1, int(rng.integers(Z.shape[-1]))] -= rng.uniform(800.0, 1e4)
+    return Z
+
+
+@task("log_softmax")
+def log_softmax_cases(rng, hidden):
+    def case(label, Z, **kw):
+        Z = np.asarray(Z, dtype=np.float64)
+        expected = torch.log_softmax(_t(Z), dim=-1).numpy()
+        with np.errstate(all="ignore"):
+            m = Z.max(axis=-1, keepdims=True)
+            lse = np.log(np.exp(Z - m).sum(axis=-1, keepdims=True))
+            E = np.exp(Z - m)
+            cand = {
+                "log(softmax(Z)) is taken: probabilities that round to 0 give log(0) = -inf (use "
+                "Z - max - log(sum(exp(Z - max))))": np.log(E / E.sum(axis=-1, keepdims=True)),
+                "the maximum is not subtracted first, so exp overflows (or every term underflows to 0)":
+                    Z - np.log(np.exp(Z).sum(axis=-1, keepdims=True)),
+                "the maximum is subtracted inside the log-sum-exp but not added back: Z - log(sum(exp(Z - max)))":
+                    Z - lse,
+                "the maximum of the whole array is subtracted instead of each row's own maximum":
+                    Z - Z.max() - np.log(np.exp(Z - Z.max()).sum(axis=-1, keepdims=True)),
+                "softmax probabilities are returned, not their logarithm": E / E.sum(axis=-1, keepdims=True),
+            }
+            if Z.ndim >= 2:
+                m0 = Z.max(axis=0, keepdims=True)
+                cand["the log-softmax is taken along the first axis (axis=0) instead of the last"] = \
+                    Z - m0 - np.log(np.exp(Z - m0).sum(axis=0, keepdims=True))
+            if Z.ndim == 2 and Z.shape[0] == Z.shape[1]:
+                cand["keepdims=True is missing, so the row results are subtracted along the wrong axis"] = \
+                    Z - Z.max(axis=-1) - np.log(np.exp(Z - m).sum(axis=-1))
+        bugs = known_bugs(expected, all_close(1e-9, 1e-9), **cand)
+        return Case("log_softmax", label, (Z,), expected, close(rtol=1e-9, atol=1e-9), bugs=bugs,
+                    no_warnings=True, **kw)
+
+    # every case holds a vector far from 0 (overflow) and one whose logits spread beyond 745 (log(0))
+    if not hidden:
+        return [case("[0, -1e4]: [0, -1e4], finite", [0.0, -1e4]),
+                case("a (3, 3) batch: one row near 1000, one spread over 2000",
+                     [[1.0, 2.0, 3.0], [1000.0, 1002.0, 1001.0], [0.0, -2000.0, 5.0]]),
+                case("a (2, 3, 4) array: along the last axis, one vector far from 0, one spread far",
+                     _far_rows(rng.normal(scale=2, size=(2, 3, 4)), rng, spread=True)),
+                case("stable: logits like 1000, -1000 and 1e4, no nan, inf or warning",
+                     [[1000.0, 1001.0, 999.0], [-1000.0, -1001.0, -999.0], [1e4, -1e4, 0.0]])]
+    N, C = int(rng.integers(4, 12)), int(rng.integers(3, 8))
+    offsets = rng.choice([-1e4, -3e3, 0.0, 3e3, 1e4], size=(N, 1))
+    offsets[0, 0] = 1e4
+    return [case("random (N, C) logits, far and spread rows",
+                 _far_rows(rng.normal(scale=3, size=(N, C)), rng, spread=True), weight=2),
+            case("a square (C, C) batch, far and spread rows",
+                 _far_rows(rng.normal(scale=2, size=(C, C)), rng, spread=True)),
+            case("random 3-d logits, far and spread vectors",
+                 _far_rows(rng.normal(scale=3, size=tuple(int(s) for s in rng.integers(2, 6, size=3))), rng,
+                           spread=True)),
+            case("random large logits (|z| <= 1e4)", rng.uniform(-1e4, 1e4, size=(N, C)), weight=2),
+            case("rows at very different levels (up to 1e4), one spread row",
+                 _far_rows(offsets + rng.normal(scale=3, size=(N, C)), rng, spread=True)),
+            case("a batch of one: (1, C) logits spread far", _far_rows(rng.normal(size=(1, C)), rng, spread=True))]
 
 
 # ---------------------------------------------------------------- init_params
@@ -351,27 +431,26 @@ def predict_cases(rng, hidden):
 
 # ---------------------------------------------------------------- accuracy
 def fraction(atol=1e-12):
-    """A single float (Python float or NumPy float64) equal to the expected fraction."""
+    """A single number equal to the expected fraction: a Python or NumPy float, or an int
+    (judged by its value: 1 is as good as 1.0), never an array of several values or a bool."""
 
     def compare(got, expected):
         if isinstance(got, np.ndarray):
             if got.shape != ():
                 return (f"expected a single float, got an array of shape {got.shape}: reduce it to one number "
                         f"(np.mean of the comparisons, or float(...))")
-            if got.dtype.kind in "iub":
-                return (f"expected a float, got a NumPy {got.dtype} number: a count, or an integer "
-                        f"division (//)? Divide with / to get a fraction")
-            if got.dtype.kind != "f":
+            if got.dtype.kind not in "iuf":
                 return f"expected a float, got a NumPy {got.dtype} value"
             got = got.item()
-        if isinstance(got, bool) or isinstance(got, int):
-            return (f"expected a float, got a Python {type(got).__name__}: a count, or an integer division (//)? "
-                    f"Divide with / to get a fraction")
-        if not isinstance(got, float):
+        if isinstance(got, np.generic) and got.dtype.kind in "iuf":
+            got = got.item()
+        if isinstance(got, bool) or not isinstance(got, (int, float)):
             return f"expected a float, got {describe(got)}"
         if not math.isfinite(got) or abs(got - expected) > atol:
-            return f"value differs: error {abs(got - expected):.3g}" + (
-                " (the accuracy is a fraction in [0, 1])" if not 0 <= got <= 1 else "")
+            hint = " (the accuracy is a fraction in [0, 1])" if not 0 <= got <= 1 else ""
+            if isinstance(got, int):  # judged by value; but an int that is wrong is a telling sign
+                hint += ": a count, or an integer division (//)? Divide with / to get a fraction"
+            return f"value differs: error {abs(got - expected):.3g}" + hint
         return None
 
     return compare
