@@ -1,6 +1,7 @@
 """A small PyTorch training loop, shared by the chapters that train with torch (5-9).
 
-Chapter 5 develops these functions in the notebook; later chapters import
+Chapter 5 describes these functions and uses them (its exercise has the
+reader write ``train_one_epoch`` and ``evaluate``); later chapters import
 them instead of copying them.
 
 - ``train_one_epoch(model, loader, optimizer, loss_fn)``  one pass over the data;

@@ -19,7 +19,8 @@ grader, with torch:
   under 1e-9 per case. A :class:`DropoutLaw` says what the answer must satisfy;
   the laws that classic bugs satisfy instead name them in the feedback.
 - ``batchnorm_forward``: ``torch.nn.functional.batch_norm(training=True)`` in
-  float64.
+  float64; ``batchnorm_backward``: autograd through it, in float64.
+- ``adamw_step``: ``torch.optim.AdamW`` in float64, like ``adam_step``.
 
 ``train_one_epoch`` and ``evaluate`` are torch answers. A case is a
 description of a run (seed, layer sizes, data, batch size, optimizer, dropout
@@ -30,6 +31,14 @@ What comes back is the return value, ``model.training`` afterwards, the
 model's parameters and running statistics, and, for ``evaluate``, whether a
 forward pass ran with gradients enabled. The reference functions take
 switches that reproduce the classic bugs, for the feedback.
+
+``train_with_early_stopping`` is the debugging task: the release hands the
+student a loop with four planted bugs (:data:`PLANTED`) to return fixed. Its
+reference :func:`reference_train_with_early_stopping` has one switch per
+planted bug, and every case names, for each non-empty set of planted bugs
+still present, the value that set gives; the cases are built so that the
+provided loop (all four bugs) fails every one of them, and each bug alone
+fails at least the cases with dropout or batch norm (all of them).
 """
 
 import functools
@@ -43,7 +52,8 @@ import torch.nn.functional as F
 from nncourse.grading import wire
 from nncourse.grading.checks import Assignment, Case, Rng, close, describe, known_bugs, load_probes, passes, sequence
 
-ASSIGNMENT = Assignment("ch05_training", forbid=("torch",), torch_tasks=("train_one_epoch", "evaluate"),
+ASSIGNMENT = Assignment("ch05_training", forbid=("torch",),
+                        torch_tasks=("train_one_epoch", "evaluate", "train_with_early_stopping"),
                         probes="probes.py")
 task = ASSIGNMENT.task
 PROBES = load_probes(__file__)
@@ -212,6 +222,90 @@ def adam_cases(rng, hidden):
                  int(rng.integers(1, 6)), scale=float(10 ** rng.uniform(-7, -5)), hyper=dict(lr=0.01)),
             case("a large step count t (1e3 to 4e3), a 3-d array", _rand_shape(rng, 3), big,
                  hyper=dict(lr=0.01), state_from=big - 1)]
+
+
+def _adamw_numpy(w, g, m, v, t, lr, b1, b2, eps, wd, l2=False, no_lr=False, after=False, ignore=False,
+                 **adam_bugs):
+    """AdamW, with switches for the classic mistakes (feedback only)."""
+    if ignore:
+        return _adam_numpy(w, g, m, v, t, lr, b1, b2, eps, **adam_bugs)
+    if l2:
+        return _adam_numpy(w, g + wd * w, m, v, t, lr, b1, b2, eps, **adam_bugs)
+    if after:
+        w_new, m_new, v_new = _adam_numpy(w, g, m, v, t, lr, b1, b2, eps, **adam_bugs)
+        return w_new * (1 - lr * wd), m_new, v_new
+    return _adam_numpy(w * (1 - (wd if no_lr else lr * wd)), g, m, v, t, lr, b1, b2, eps, **adam_bugs)
+
+
+ADAMW_DEFAULTS = dict(ADAM_DEFAULTS, weight_decay=1e-2)
+
+
+@task("adamw_step")
+def adamw_cases(rng, hidden):
+    tol = close(rtol=1e-10, atol=1e-13)
+    compare = sequence(tol, tol, tol, names=("w", "m", "v"))
+
+    def case(label, shape, t, scale=1.0, w_scale=1.0, hyper=None, state_from=None, **kw):
+        """Step ``t`` of torch.optim.AdamW: a chain from zeros, or from a written state (large t)."""
+        h = {**ADAMW_DEFAULTS, **(hyper or {})}
+        w0 = rng.normal(scale=w_scale, size=shape)
+        state0, start = None, 0
+        if state_from is not None:
+            start = state_from
+            state0 = {"step": float(start), "exp_avg": rng.normal(scale=0.1 * scale, size=shape),
+                      "exp_avg_sq": rng.uniform(0.2, 2.0, size=shape) * scale ** 2}
+        grads = [rng.normal(scale=scale, size=shape) for _ in range(t - start)]
+        snaps = _torch_steps(torch.optim.AdamW, w0, grads, state0, lr=h["lr"], betas=(h["beta1"], h["beta2"]),
+                             eps=h["eps"], weight_decay=h["weight_decay"])
+        (w, st), (w_new, st_new) = snaps[-2], snaps[-1]
+        g = grads[-1]
+        m, v = st.get("exp_avg", np.zeros(shape)), st.get("exp_avg_sq", np.zeros(shape))
+        expected = (w_new, st_new["exp_avg"], st_new["exp_avg_sq"])
+        args = (w, g, m, v, t, h["lr"], h["beta1"], h["beta2"], h["eps"], h["weight_decay"])
+        bugs = known_bugs(expected, passes(compare), **{
+            "the weight decay is added to the gradient (g + weight_decay * w): that is Adam with an L2 "
+            "penalty, torch.optim.Adam(weight_decay=...), which Adam then rescales; AdamW decays w itself":
+                _adamw_numpy(*args, l2=True),
+            "the decay is not multiplied by lr (w * (1 - weight_decay) instead of w * (1 - lr * weight_decay))":
+                _adamw_numpy(*args, no_lr=True),
+            "the decay is applied after the Adam update (decay w first, then take the Adam step)":
+                _adamw_numpy(*args, after=True),
+            "weight_decay is ignored (this is the plain Adam step)": _adamw_numpy(*args, ignore=True),
+            "there is no bias correction (m and v are used without dividing by 1 - beta ** t)":
+                _adamw_numpy(*args, correct_m=False, correct_v=False),
+            "eps is added inside the square root (sqrt(v_hat + eps) instead of sqrt(v_hat) + eps)":
+                _adamw_numpy(*args, eps_inside=True),
+            "the default weight decay 1e-2 is used whatever weight_decay is given":
+                _adamw_numpy(*args[:-1], 1e-2) if "weight_decay" in (hyper or {}) else None,
+        })
+        return Case("adamw_step", label, (w, g, m, v, t), expected, compare, kwargs=dict(hyper or {}), bugs=bugs,
+                    **kw)
+
+    if not hidden:
+        return [case("the first step (t = 1, m = v = 0), default lr, betas, eps and weight_decay 1e-2", (5,), 1),
+                case("step t = 3 of a chain, lr 0.05, weight_decay 0.1 by keyword", (3, 2), 3,
+                     hyper=dict(lr=0.05, weight_decay=0.1)),
+                case("large weights (|w| about 10) and small gradients, t = 2, lr 0.01, weight_decay 0.5: the "
+                     "decay is a large part of the step", (4,), 2, scale=1e-3, w_scale=10.0,
+                     hyper=dict(lr=0.01, weight_decay=0.5)),
+                case("weight_decay 0: the Adam step", (6,), 4, hyper=dict(lr=0.02, weight_decay=0.0)),
+                case("step t = 1000, lr 0.01, betas (0.8, 0.99), weight_decay 0.05", (3,), 1000,
+                     hyper=dict(lr=0.01, beta1=0.8, beta2=0.99, weight_decay=0.05), state_from=999)]
+    big = int(rng.integers(1000, 4000))
+    return [case("a random early step (t = 1 to 4), random shape, lr and weight_decay", _rand_shape(rng),
+                 int(rng.integers(1, 5)), w_scale=float(rng.uniform(1, 10)),
+                 hyper=dict(lr=float(rng.uniform(1e-3, 0.1)), weight_decay=float(rng.uniform(0.01, 0.5))),
+                 weight=2),
+            case("a step t between 10 and 60 of a chain, default hyperparameters", _rand_shape(rng),
+                 int(rng.integers(10, 61))),
+            case("random betas, eps and weight_decay given by keyword", _rand_shape(rng), int(rng.integers(2, 8)),
+                 hyper=dict(lr=float(rng.uniform(1e-3, 0.05)), beta1=float(rng.uniform(0.5, 0.95)),
+                            beta2=float(rng.uniform(0.9, 0.9999)), eps=float(10 ** rng.uniform(-7, -4)),
+                            weight_decay=float(rng.uniform(0.05, 1.0)))),
+            case("large weights and tiny gradients: the decay dominates", _rand_shape(rng), int(rng.integers(1, 6)),
+                 scale=1e-4, w_scale=20.0, hyper=dict(lr=0.01, weight_decay=float(rng.uniform(0.1, 1.0)))),
+            case("a large step count t (1e3 to 4e3), a 3-d array", _rand_shape(rng, 3), big,
+                 hyper=dict(lr=0.01, weight_decay=0.1), state_from=big - 1)]
 
 
 # ---------------------------------------------------------------- dropout
@@ -394,6 +488,98 @@ def batchnorm_cases(rng, hidden):
                  rng.normal(1.0, 0.5, size=D), rng.normal(size=D), weight=2),
             case("square X (N = D): axis mistakes keep the shape", *rand(n, n, scale=2.0)),
             case("a constant feature (variance 0)", Xc, g, b),
+            case("a small batch (N = 3 to 4)", *rand(int(rng.integers(3, 5)), D)),
+            case("eps given by keyword (1e-3 to 1), small variances", *rand(12, D, scale=0.05),
+                 eps=float(10 ** rng.uniform(-3, 0)))]
+
+
+def _torch_batchnorm_backward(dout, X, gamma, eps):
+    t = [torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=True) for a in (X, gamma)]
+    beta = torch.zeros(X.shape[1], dtype=torch.float64, requires_grad=True)
+    Y = F.batch_norm(t[0], None, None, weight=t[1], bias=beta, training=True, eps=eps)
+    Y.backward(torch.tensor(dout))
+    return t[0].grad.numpy(), t[1].grad.numpy(), beta.grad.numpy()
+
+
+def _bn_backward_numpy(dout, X, gamma, eps, mean_path=True, var_path=True, ddof=0, swap=False, raw_x=False,
+                       no_gamma=False, mean_params=False, eps_outside=False):
+    """batchnorm_backward with switches for the classic mistakes (feedback only)."""
+    N = X.shape[0]
+    mu = X.mean(axis=0)
+    var = X.var(axis=0, ddof=ddof)
+    std = np.sqrt(var) + eps if eps_outside else np.sqrt(var + eps)
+    X_hat = (X - mu) / std
+    dX_hat = dout if no_gamma else dout * gamma
+    dX = N * dX_hat
+    if mean_path:
+        dX = dX - dX_hat.sum(axis=0)
+    if var_path:
+        dX = dX - X_hat * (dX_hat * X_hat).sum(axis=0)
+    dX = dX / (N * std)
+    dgamma = (dout * (X if raw_x else X_hat)).sum(axis=0)
+    dbeta = dout.sum(axis=0)
+    if mean_params:
+        dgamma, dbeta = dgamma / N, dbeta / N
+    return (dX, dbeta, dgamma) if swap else (dX, dgamma, dbeta)
+
+
+@task("batchnorm_backward")
+def batchnorm_backward_cases(rng, hidden):
+    tol = close(rtol=1e-6, atol=1e-8)
+    compare = sequence(tol, tol, tol, names=("dX", "dgamma", "dbeta"))
+
+    def case(label, X, gamma, dout=None, eps=None, **kw):
+        X, gamma = np.asarray(X, dtype=np.float64), np.asarray(gamma, dtype=np.float64)
+        dout = rng.normal(size=X.shape) if dout is None else np.asarray(dout, dtype=np.float64)
+        e = 1e-5 if eps is None else eps
+        expected = _torch_batchnorm_backward(dout, X, gamma, e)
+        a = (dout, X, gamma, e)
+        with np.errstate(all="ignore"):
+            bugs = known_bugs(expected, passes(compare), **{
+                "the batch mean and variance are treated as constants (dX = dout * gamma / sqrt(var + eps)): "
+                "they depend on every sample of the batch, so dX has two more terms":
+                    _bn_backward_numpy(*a, mean_path=False, var_path=False),
+                "the path through the variance is missing (the term with X_hat * sum(dX_hat * X_hat))":
+                    _bn_backward_numpy(*a, var_path=False),
+                "the path through the mean is missing (the term with sum(dX_hat) over the batch)":
+                    _bn_backward_numpy(*a, mean_path=False),
+                "dgamma and dbeta are swapped (dbeta = sum of dout, dgamma = sum of dout * X_hat)":
+                    _bn_backward_numpy(*a, swap=True),
+                "dgamma sums dout * X instead of dout * X_hat (the standardised input)":
+                    _bn_backward_numpy(*a, raw_x=True),
+                "gamma is left out of dX (the gradient reaching X_hat is dout * gamma)":
+                    _bn_backward_numpy(*a, no_gamma=True),
+                "dgamma and dbeta are averaged over the batch: every sample adds its share, so sum them":
+                    _bn_backward_numpy(*a, mean_params=True),
+                "the variance is unbiased (divided by N - 1); batch norm uses the biased one":
+                    _bn_backward_numpy(*a, ddof=1) if len(X) > 1 else None,
+                "eps is added outside the square root": _bn_backward_numpy(*a, eps_outside=True),
+            })
+        return Case("batchnorm_backward", label, (dout, X, gamma), expected, compare,
+                    kwargs={} if eps is None else {"eps": eps}, bugs=bugs, **kw)
+
+    def rand(N, D, loc=0.0, scale=1.0):
+        return rng.normal(loc, scale, size=(N, D)), rng.normal(1.0, 0.5, size=D)
+
+    if not hidden:
+        Xc, gc = rand(6, 4, 3.0, 5.0)
+        Xc[:, 1] = -2.0
+        return [case("random X (8, 3) far from mean 0 and std 1, random gamma and dout", *rand(8, 3, 3.0, 5.0)),
+                case("gamma = 1 and dout = 1 everywhere: dX is 0 (adding a constant to a feature changes "
+                     "nothing after the standardisation)", rng.normal(size=(5, 4)), np.ones(4),
+                     dout=np.ones((5, 4))),
+                case("a batch of two samples (N = 2)", *rand(2, 3)),
+                case("a feature constant over the batch (variance 0: eps matters)", Xc, gc),
+                case("eps = 0.1 by keyword, small variances", *rand(10, 4, scale=0.3), eps=0.1)]
+    N, D = int(rng.integers(3, 40)), int(rng.integers(2, 12))
+    Xc, gc = rand(N, D, scale=2.0)
+    Xc[:, rng.integers(D)] = rng.normal()
+    n = int(rng.integers(3, 9))
+    return [case("random N and D, random offsets and scales per feature",
+                 rng.normal(rng.normal(0, 5, size=D), rng.uniform(0.1, 10, size=D), size=(N, D)),
+                 rng.normal(1.0, 0.5, size=D), weight=2),
+            case("square X (N = D): axis mistakes keep the shape", *rand(n, n, scale=2.0)),
+            case("a constant feature (variance 0)", Xc, gc),
             case("a small batch (N = 3 to 4)", *rand(int(rng.integers(3, 5)), D)),
             case("eps given by keyword (1e-3 to 1), small variances", *rand(12, D, scale=0.05),
                  eps=float(10 ** rng.uniform(-3, 0)))]
@@ -620,3 +806,190 @@ def evaluate_cases(rng, hidden):
             case("dropout 0.5 and batch norm, in training mode before the call",
                  run(N, [D, 24, 24, C], B, dropout=0.5, batchnorm=True), weight=2),
             case("dropout, starting in eval mode", run(N, [D, 16, C], B, dropout=0.3, start_eval=True))]
+
+
+# ---------------------------------------------------------------- the debugging task (torch)
+def reference_train_with_early_stopping(model, train_loader, val_loader, test_loader, optimizer, loss_fn, epochs,
+                                        patience, bug1=False, bug2=False, bug3=False, bug4=False):
+    """Training with early stopping on the validation loss, restoring the best weights, then the
+    test accuracy once. ``bug1`` .. ``bug4`` leave the planted bugs of :data:`PLANTED` in."""
+    train_losses, val_losses = [], []
+    best_loss, best_epoch, best_state, waited = math.inf, 0, None, 0
+    if bug2:
+        model.train()
+    for epoch in range(1, epochs + 1):
+        if not bug2:
+            model.train()
+        total, count = 0.0, 0
+        for x, y in train_loader:
+            if not bug1:
+                optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(y)
+            count += len(y)
+        train_losses.append(total / count)
+        model.eval()
+        total, count, batch_means = 0.0, 0, []
+        with torch.no_grad():
+            for x, y in (test_loader if bug4 else val_loader):
+                batch_loss = loss_fn(model(x), y).item()
+                batch_means.append(batch_loss)
+                total += batch_loss * len(y)
+                count += len(y)
+        val_loss = sum(batch_means) / len(batch_means) if bug3 else total / count
+        val_losses.append(val_loss)
+        if val_loss < best_loss:
+            best_loss, best_epoch, waited = val_loss, epoch, 0
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            waited += 1
+            if waited >= patience:
+                break
+    model.load_state_dict(best_state)
+    model.eval()
+    correct, count = 0, 0
+    with torch.no_grad():
+        for x, y in test_loader:
+            correct += int((model(x).argmax(dim=1) == y).sum())
+            count += len(y)
+    return train_losses, val_losses, best_epoch, correct / count
+
+
+PLANTED = {
+    1: "the gradients are never cleared (optimizer.zero_grad() before every backward pass)",
+    2: "the model is put in training mode once, before the first epoch; the validation's model.eval() is "
+       "never undone, so from the second epoch on it trains with dropout off and batch norm frozen",
+    3: "the validation loss is the mean of the batch means, so the smaller last batch counts as much as a "
+       "full one (weight each batch by its size)",
+    4: "the early stopping watches the test set (the validation loop runs over test_loader): the epoch is "
+       "chosen on the data that must stay unseen",
+}
+
+
+def _planted_subsets():
+    """Every non-empty set of planted bugs -> (feedback text, reference switches)."""
+    out = {}
+    keys = sorted(PLANTED)
+    for mask in range(1, 2 ** len(keys)):
+        present = [k for i, k in enumerate(keys) if mask >> i & 1]
+        if len(present) == 1:
+            text = f"planted bug {present[0]} is still there: {PLANTED[present[0]]}"
+        else:
+            names = ", ".join(str(k) for k in present[:-1]) + f" and {present[-1]}"
+            text = f"planted bugs {names} are still there: " + "; ".join(
+                f"({k}) {PLANTED[k]}" for k in present)
+        out[text] = {f"bug{k}": True for k in present}
+    return out
+
+
+PLANTED_SUBSETS = _planted_subsets()
+
+
+def _numbers(value, n=None):
+    """``value`` as a float64 vector (a list, tuple or array of real numbers), or None."""
+    if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "fiu":
+        arr = value.astype(np.float64)
+    elif isinstance(value, (list, tuple)) and all(
+            (isinstance(v, (int, float)) and not isinstance(v, bool))
+            or (isinstance(v, np.ndarray) and v.shape == () and v.dtype.kind in "fiu") for v in value):
+        arr = np.array([float(v) for v in value], dtype=np.float64)
+    else:
+        return None
+    return arr if n is None or len(arr) == n else None
+
+
+def fit_result(got, expected):
+    """``((train_losses, val_losses, best_epoch, test_accuracy), state)`` after the run. Values are
+    judged as values: lists, tuples or arrays of losses; the epoch any integral number."""
+    if not isinstance(got, tuple) or len(got) != 2:
+        return f"the run did not report its result (got {describe(got)})"
+    value, st = got
+    (want_train, want_val, want_best, want_acc), want_state = expected
+    if not isinstance(value, (tuple, list)) or len(value) != 4:
+        return (f"expected a tuple (train_losses, val_losses, best_epoch, test_accuracy), "
+                f"got {describe(value)}")
+    train, val, best, acc = value
+    for name, got_l, want_l in (("train_losses", train, want_train), ("val_losses", val, want_val)):
+        arr = _numbers(got_l)
+        if arr is None:
+            return f"{name}: expected a list of floats (one per epoch), got {describe(got_l)}"
+        if len(arr) != len(want_l):
+            return f"{name}: the run lasted {len(arr)} epochs, the reference run {len(want_l)}"
+        bad = ~(np.abs(arr - want_l) <= LOSS_RTOL * np.abs(want_l))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            return (f"{name}: epoch {k + 1} gives {arr[k]:.6g}, expected {want_l[k]:.6g} (the mean loss over "
+                    f"the samples)")
+    problem = _number(best, "best_epoch")
+    if problem:
+        return problem
+    if float(best) != want_best:
+        return f"best_epoch is {float(best):g}, expected {want_best} (the epoch of the lowest validation loss)"
+    problem = _state(st, want_state, "at the end (the best epoch's, restored)")
+    if problem:
+        return problem
+    problem = _number(acc, "the test accuracy")
+    if problem:
+        return problem
+    if not abs(float(acc) - want_acc) <= 1e-6:
+        return f"the test accuracy {float(acc):.6g} is not that of the restored best model ({want_acc:.6g})"
+    return None
+
+
+def _teacher_data(rng, n, D, C, W, noise):
+    """Inputs and labels from a fixed random linear teacher, with a fraction ``noise`` of random labels."""
+    X = rng.normal(size=(n, D)).astype(np.float32)
+    y = (X @ W).argmax(axis=1)
+    flip = rng.random(n) < noise
+    y[flip] = rng.integers(0, C, size=int(flip.sum()))
+    return X, y
+
+
+def _fit_description(rng, N, sizes, batch, val_n, val_batch, epochs, patience, noise=0.3, **kw):
+    assert N % batch != 0 and val_n % val_batch != 0, "the last batches must be smaller"
+    D, C = sizes[0], sizes[-1]
+    W = rng.normal(size=(D, C))
+    X, y = _teacher_data(rng, N, D, C, W, noise)
+    Xv, yv = _teacher_data(rng, val_n, D, C, W, noise)
+    n_test = val_n + (1 if (val_n + 1) % val_batch else 2)       # its last batch is smaller, too
+    Xt, yt = _teacher_data(rng, n_test, D, C, W, noise)
+    return dict(seed=int(rng.integers(2**31)), sizes=[int(s) for s in sizes], X=X, y=y, batch_size=int(batch),
+                Xv=Xv, yv=yv, Xt=Xt, yt=yt, val_batch_size=int(val_batch), epochs=int(epochs),
+                patience=int(patience), **kw)
+
+
+@task("train_with_early_stopping")
+def train_with_early_stopping_cases(rng, hidden):
+    def case(label, description, **kw):
+        return _run_case("train_with_early_stopping", reference_train_with_early_stopping, fit_result,
+                         PLANTED_SUBSETS, label, description, **kw)
+
+    if not hidden:
+        return [case("MLP 5-16-3 with dropout 0.3, SGD with momentum 0.9, 6 epochs, patience 2; 70 training "
+                     "samples in batches of 16, 45 for validation in batches of 20",
+                     _fit_description(rng, 70, [5, 16, 3], 16, 45, 20, 6, 2, optimizer="sgd", lr=0.1,
+                                      momentum=0.9, dropout=0.3)),
+                case("MLP 4-12-3 with batch norm, Adam lr 0.05, 8 epochs, patience 2, half of the labels "
+                     "random (it overfits: early stopping ends it)",
+                     _fit_description(rng, 50, [4, 12, 3], 12, 33, 10, 8, 2, noise=0.5, optimizer="adam",
+                                      lr=0.05, batchnorm=True)),
+                case("MLP 6-16-16-4 with batch norm and dropout 0.2, starting in eval mode, SGD lr 0.05, "
+                     "5 epochs, patience 3",
+                     _fit_description(rng, 60, [6, 16, 16, 4], 14, 50, 16, 5, 3, optimizer="sgd", lr=0.05,
+                                      batchnorm=True, dropout=0.2, start_eval=True))]
+    B, VB = int(rng.integers(8, 17)), int(rng.integers(8, 17))
+    N = B * int(rng.integers(3, 6)) + int(rng.integers(2, B // 2 + 1))
+    NV = VB * int(rng.integers(2, 4)) + int(rng.integers(1, VB // 2 + 1))
+    D, C = int(rng.integers(3, 8)), int(rng.integers(2, 5))
+    return [case("random sizes and data, dropout, SGD with momentum, 6 epochs, patience 2",
+                 _fit_description(rng, N, [D, int(rng.integers(8, 20)), C], B, NV, VB, 6, 2, optimizer="sgd",
+                                  lr=float(rng.uniform(0.05, 0.2)), momentum=float(rng.uniform(0.5, 0.9)),
+                                  dropout=float(rng.uniform(0.2, 0.5))), weight=2),
+            case("random sizes, batch norm, Adam, many random labels (early stopping ends it)",
+                 _fit_description(rng, N, [D, 16, C], B, NV, VB, 8, 2, noise=0.6, optimizer="adam", lr=0.05,
+                                  batchnorm=True)),
+            case("random sizes, batch norm and dropout, starting in eval mode, Adam, patience 1",
+                 _fit_description(rng, N, [D, 12, 12, C], B, NV, VB, 6, 1, optimizer="adam", lr=0.01,
+                                  batchnorm=True, dropout=0.3, start_eval=True))]

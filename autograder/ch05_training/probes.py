@@ -12,7 +12,10 @@ keyword arguments of a case), and the probe builds everything from it:
 - ``X (N, D)``, ``y (N,)``, ``batch_size``: a ``DataLoader`` over a
   ``TensorDataset`` (float32 inputs, int64 labels), ``shuffle=False`` so that
   the run is deterministic; ``N`` is not a multiple of ``batch_size``, so the
-  last batch is smaller;
+  last batch is smaller. Every loader has a generator of its own: otherwise
+  each loop over a ``DataLoader`` draws a seed from torch's global generator,
+  which also draws the dropout masks, and an answer that loops over a loader
+  once more (to count its samples, say) would train with other masks;
 - ``start_eval``: whether the model is put in eval mode before the call;
 - ``optimizer`` (``"sgd"`` or ``"adam"``), ``lr``, ``momentum``: the optimizer
   of ``train_one_epoch``, whose loss is ``nn.CrossEntropyLoss()``;
@@ -25,6 +28,12 @@ as one, not converted), ``model.training`` afterwards, and every entry of the
 model's ``state_dict`` (parameters, and batch norm's running statistics) as a
 float64 array; ``evaluate``'s probe also says whether any forward pass ran
 with gradients enabled (a forward hook records ``torch.is_grad_enabled()``).
+
+The debugging task ``train_with_early_stopping`` gets three loaders: the
+description adds ``Xv, yv`` (validation) and ``Xt, yt`` (test) with their
+``val_batch_size`` (the last validation batch is smaller, too), and
+``epochs``, ``patience``. Its probe reports what the function returned and the
+model's state afterwards (the restored best weights).
 
 The same probe runs the student's function in the sandbox (and in the
 notebook) and the reference in the grader (``checks.py``). It runs torch on
@@ -60,7 +69,8 @@ def build(d):
             pred = model(X).argmax(dim=1)
         y = torch.where(torch.from_numpy(np.asarray(d["use_pred"], dtype=bool)), pred, y)
     model.train(not d.get("start_eval"))
-    loader = DataLoader(TensorDataset(X, y), batch_size=int(d["batch_size"]), shuffle=False)
+    loader = DataLoader(TensorDataset(X, y), batch_size=int(d["batch_size"]), shuffle=False,
+                        generator=torch.Generator())
     return model, loader
 
 
@@ -94,12 +104,7 @@ def probe_train_one_epoch(fn, args, kwargs, ns):
 
     def run():
         model, loader = build(kwargs)
-        if kwargs["optimizer"] == "adam":
-            opt = torch.optim.Adam(model.parameters(), lr=float(kwargs["lr"]))
-        else:
-            opt = torch.optim.SGD(model.parameters(), lr=float(kwargs["lr"]),
-                                  momentum=float(kwargs.get("momentum", 0.0)))
-        value, warns = captured(fn, model, loader, opt, torch.nn.CrossEntropyLoss())
+        value, warns = captured(fn, model, loader, _optimizer(model, kwargs), torch.nn.CrossEntropyLoss())
         return (value, bool(model.training), state(model)), warns
 
     value, warns = _alone(run)
@@ -125,4 +130,37 @@ def probe_evaluate(fn, args, kwargs, ns):
     return {"value": wire.encode(value), "args_after": [None for _ in args], "warnings": warns}
 
 
-PROBES = {"train_one_epoch": probe_train_one_epoch, "evaluate": probe_evaluate}
+def _optimizer(model, d):
+    import torch
+
+    if d["optimizer"] == "adam":
+        return torch.optim.Adam(model.parameters(), lr=float(d["lr"]))
+    return torch.optim.SGD(model.parameters(), lr=float(d["lr"]), momentum=float(d.get("momentum", 0.0)))
+
+
+def probe_train_with_early_stopping(fn, args, kwargs, ns):
+    """``fn(model, train_loader, val_loader, test_loader, optimizer, loss_fn, epochs, patience)``
+    on the described run: reports ``(value, state)``."""
+    import torch
+    from torch.utils.data import DataLoader, TensorDataset
+
+    def loader(X, y, batch):
+        X = torch.from_numpy(np.asarray(X, dtype=np.float32))            # (N, D)
+        y = torch.from_numpy(np.asarray(y, dtype=np.int64))              # (N,)
+        return DataLoader(TensorDataset(X, y), batch_size=int(batch), shuffle=False,
+                          generator=torch.Generator())
+
+    def run():
+        model, train_loader = build(kwargs)
+        val_loader = loader(kwargs["Xv"], kwargs["yv"], kwargs["val_batch_size"])
+        test_loader = loader(kwargs["Xt"], kwargs["yt"], kwargs["val_batch_size"])
+        value, warns = captured(fn, model, train_loader, val_loader, test_loader, _optimizer(model, kwargs),
+                                torch.nn.CrossEntropyLoss(), int(kwargs["epochs"]), int(kwargs["patience"]))
+        return (value, state(model)), warns
+
+    value, warns = _alone(run)
+    return {"value": wire.encode(value), "args_after": [None for _ in args], "warnings": warns}
+
+
+PROBES = {"train_one_epoch": probe_train_one_epoch, "evaluate": probe_evaluate,
+          "train_with_early_stopping": probe_train_with_early_stopping}
