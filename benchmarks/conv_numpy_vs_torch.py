@@ -1,7 +1,7 @@
 """Benchmark: chapter 6's NumPy convolution against torch's CPU conv2d.
 
 Times ``nncourse.conv.conv2d_forward`` (the im2col + one matrix product code
-the chapter shows) and ``torch.nn.functional.conv2d`` on the same float32
+the chapter times) and ``torch.nn.functional.conv2d`` on the same float32
 data, 3 x 3 kernels with padding 1, for the two layers of chapter 6's CNN on
 a batch of 64:
 

@@ -1,14 +1,27 @@
 """Checks of ``ch06_cnn``: what each graded function must do, and how it is tested.
 
 NumPy answers (torch hidden in their sandbox): ``conv_output_size``,
-``conv2d_forward``, ``maxpool2d_forward`` and ``conv2d_backward``. Their
-oracles are torch, here in the grader: the output size of ``F.conv2d``,
-``F.conv2d`` and ``F.max_pool2d`` in float64, and autograd through
-``F.conv2d`` for the gradients. The values known bugs produce are computed
-with torch too (flipped kernel, padding on one side, a crop at the wrong
-offset, ...), so that feedback can name them. Inputs are small (at most a few
-thousand windows): a correct answer written with plain loops passes within
-the call's time limit as well as a vectorised one.
+``receptive_field``, ``conv2d_forward``, ``maxpool2d_forward``,
+``conv2d_backward``, ``maxpool2d_backward`` and the debugging task
+``tiny_cnn_forward``. Their oracles are torch, here in the grader: the output
+size of ``F.conv2d``, ``F.conv2d`` and ``F.max_pool2d`` in float64, autograd
+through ``F.conv2d`` and ``F.max_pool2d`` for the gradients, the extent of
+the gradient that one output unit of a stack of ``F.conv1d`` layers sends
+back to the input (the receptive field, measured), and the tiny CNN built
+from ``F.conv2d``, ``F.max_pool2d`` and ``flatten``. The values known bugs
+produce are computed with torch or NumPy too (flipped kernel, padding on one
+side, a crop at the wrong offset, a gradient spread over the window, ...), so
+that feedback can name them. Inputs are small (at most a few thousand
+windows): a correct answer written with plain loops passes within the call's
+time limit as well as a vectorised one. Values are judged as values:
+``receptive_field`` may return an int, a NumPy integer or a whole float;
+only ``conv_output_size``, whose job is the integer, must return an int.
+
+``tiny_cnn_forward`` is the debugging task: the release provides it with four
+planted bugs (``TINY_CNN_BUGS``); feedback names which of them (any
+non-empty subset) is still there, from a NumPy re-implementation with a
+switch per bug (``_tiny_cnn``) whose bug-free value equals the torch oracle.
+With all four bugs every case fails, so the provided code scores 0.
 
 ``build_cnn`` is a torch answer, graded by what it is for (the syllabus: the
 accuracy the chapter's training loop reaches with it on held-out data within
@@ -293,6 +306,232 @@ def conv2d_backward_cases(rng, hidden):
             case("non-square kernel, stride 3 with leftover rows", (N, C, r(9, 13), r(7, 11)), (r(2, 5), C, 3, 2),
                  3, 1),
             case("a single image and a single channel", (1, 1, r(5, 9), r(5, 9)), (r(1, 4), 1, 2, 2))]
+
+
+# ---------------------------------------------------------------- receptive_field
+def _measured_receptive_field(layers):
+    """The receptive field measured, not computed: the span from the first to the last input
+    sample that gets a gradient from output unit 0 of a stack of 1-D convolutions (kernels of
+    ones, no padding; a stride larger than the kernel leaves gaps inside the span)."""
+    length = 1 + sum(k * int(np.prod([s for _, s in layers[:l]])) for l, (k, _) in enumerate(layers))
+    x = torch.zeros(1, 1, length, dtype=torch.float64, requires_grad=True)
+    h = x
+    for k, s in layers:
+        h = F.conv1d(h, torch.ones(1, 1, k, dtype=torch.float64), stride=s)
+    h[0, 0, 0].backward()
+    reached = torch.nonzero(x.grad[0, 0]).ravel()
+    return int(reached.max() - reached.min()) + 1
+
+
+@task("receptive_field")
+def receptive_field_cases(rng, hidden):
+    number = scalar(rtol=0.0, atol=1e-9, kind=float)
+
+    def compare(got, expected):
+        """An int, a NumPy integer (scalar or 0-d array) or a whole float: judged by its value."""
+        return number(got.item() if isinstance(got, np.generic) else got, expected)
+
+    def case(layers, label="", as_lists=False, **kw):
+        layers = [(int(k), int(s)) for k, s in layers]
+        exp = _measured_receptive_field(layers)
+        ks, ss = [k for k, _ in layers], [s for _, s in layers]
+        before = [int(np.prod(ss[:l])) for l in range(len(layers))]       # prod_{j < l} s_j
+        upto = [int(np.prod(ss[:l + 1])) for l in range(len(layers))]     # prod_{j <= l} s_j
+        after = [int(np.prod(ss[l + 1:])) for l in range(len(layers))]    # the strides of later layers
+        cands = {
+            "the stride of a layer is in its own product (prod over j <= l instead of j < l)":
+                1 + sum((k - 1) * p for k, p in zip(ks, upto)),
+            "the strides are ignored (1 + sum of (k - 1): right for stride 1 only)": 1 + sum(k - 1 for k in ks),
+            "the layers are walked from the output back to the input (the product runs over the later "
+            "layers' strides)": 1 + sum((k - 1) * p for k, p in zip(ks, after)),
+            "k is used instead of k - 1 (the 1 for the centre is counted in every layer)":
+                1 + sum(k * p for k, p in zip(ks, before)),
+            "the 1 at the start is missing": sum((k - 1) * p for k, p in zip(ks, before)),
+            "the kernels are multiplied, not added": int(np.prod(ks)),
+        }
+        bugs = {b: v for b, v in cands.items() if v != exp}
+        arg = [list(l) for l in layers] if as_lists else layers
+        shown = "[" + ", ".join(f"({k}, {s})" for k, s in layers) + "]"
+        return Case("receptive_field", f"{label}layers {shown}" if not hidden else f"{label}{len(layers)} layers",
+                    (arg,), exp, compare, bugs=bugs, **kw)
+
+    if not hidden:
+        return [case([(3, 1)], "one 3 x 3 convolution: "),
+                case([(3, 1)] * 4, "four 3 x 3 convolutions, stride 1: "),
+                case([(3, 1), (2, 2), (3, 1), (2, 2)], "the chapter's CNN (conv, pool, conv, pool): "),
+                case([[3, 2], [3, 2], [3, 2]], "three stride-2 convolutions, pairs given as lists: ",
+                     as_lists=True),
+                case([(7, 2), (3, 2), (3, 1), (1, 1), (3, 1)], "a stem with a 7 x 7 stride-2 kernel: "),
+                case([], "no layers at all (a unit sees itself): ")]
+    out = []
+    for i in range(5):
+        n = int(rng.integers(2, 7))
+        layers = [(int(rng.integers(1, 8)), int(rng.integers(1, 4))) for _ in range(n)]
+        layers[int(rng.integers(0, n - 1))] = (int(rng.integers(2, 8)), int(rng.integers(2, 4)))  # a stride > 1
+        out.append(case(layers, "random kernels and strides: ", as_lists=bool(i % 2), weight=2 if i < 2 else 1))
+    return out
+
+
+# ---------------------------------------------------------------- maxpool2d_backward
+def _torch_pool_backward(dout, X, k, s):
+    Xt = _t(X, True)
+    F.max_pool2d(Xt, k, s).backward(_t(dout))
+    return Xt.grad.numpy()
+
+
+def _pool_backward_bug(dout, X, k, s, bug):
+    """What a maxpool2d_backward with ``bug`` returns (loops: clear, and the inputs are small)."""
+    N, C, H, W = X.shape
+    OH, OW = dout.shape[2:]
+    dX = np.zeros_like(X)
+    for n in range(N):
+        for c in range(C):
+            for i in range(OH):
+                for j in range(OW):
+                    win = X[n, c, i * s:i * s + k, j * s:j * s + k]
+                    u, v = divmod(int(np.argmax(win)), k)
+                    g = dout[n, c, i, j]
+                    if bug == "overwrite":
+                        dX[n, c, i * s + u, j * s + v] = g
+                    elif bug == "swapped":
+                        v, u = divmod(int(np.argmax(win)), k)
+                        dX[n, c, i * s + u, j * s + v] += g
+                    elif bug == "whole_window":
+                        dX[n, c, i * s:i * s + k, j * s:j * s + k] += g
+                    elif bug == "top_left":
+                        dX[n, c, i * s, j * s] += g
+                    elif bug == "mask_then_sum":
+                        # the mask of the window's maximum, times the *sum* of the window's gradients
+                        dX[n, c, i * s + u, j * s + v] += dout[n, c].sum()
+    return dX
+
+
+@task("maxpool2d_backward")
+def maxpool2d_backward_cases(rng, hidden):
+    compare = close(rtol=1e-12, atol=1e-12)
+
+    def case(label, X, k=None, stride=None, **kw):
+        kk, ss = (k or 2), (stride or 2)
+        dout = rng.normal(size=_maxpool(X, kk, ss).shape)
+        exp = _torch_pool_backward(dout, X, kk, ss)
+        Xt = _t(X, True)
+        F.avg_pool2d(Xt, kk, ss).backward(_t(dout))
+        bugs = known_bugs(exp, _same, **{
+            "where windows overlap, a window overwrites the gradient an earlier one gave (= instead of +=)":
+                _pool_backward_bug(dout, X, kk, ss, "overwrite"),
+            "the row and the column of the maximum are swapped (divmod of the flat argmax read the wrong way)":
+                _pool_backward_bug(dout, X, kk, ss, "swapped"),
+            "the gradient is spread evenly over the window (that is average pooling's backward pass)":
+                Xt.grad.numpy(),
+            "every position of the window gets the gradient, not only its maximum":
+                _pool_backward_bug(dout, X, kk, ss, "whole_window"),
+            "the gradient goes to the top-left corner of each window, not to its maximum":
+                _pool_backward_bug(dout, X, kk, ss, "top_left"),
+            "the gradient is dout upsampled to the size of X (np.repeat), without the mask of the maxima":
+                _try(lambda: np.pad(dout.repeat(kk, axis=2).repeat(kk, axis=3),
+                                    ((0, 0), (0, 0), (0, X.shape[2] - kk * dout.shape[2]),
+                                     (0, X.shape[3] - kk * dout.shape[3])))),
+        })
+        if k is None:
+            args, kwargs, how = (dout, X), {}, "defaults k=2, stride=2"
+        elif kw.pop("by_name", False):
+            args, kwargs, how = (dout, X), {"k": k, "stride": stride}, f"k={k}, stride={stride}"
+        else:
+            args, kwargs, how = (dout, X, k, stride), {}, f"k={k}, stride={stride}"
+        return Case("maxpool2d_backward", f"{label}: X {X.shape}, {how}", args, exp, compare, kwargs=kwargs,
+                    bugs=bugs, **kw)
+
+    if not hidden:
+        x4 = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 5, 6], [2, 3, 7, 1]], dtype=float)[None, None]
+        return [case("a 4 x 4 example (no ties within a window)", x4),
+                case("odd sizes: the dropped last row and column get no gradient", rng.normal(size=(2, 3, 7, 9))),
+                case("overlapping 3 x 3 windows, stride 2: gradients add up", rng.normal(size=(1, 2, 9, 9)), 3, 2),
+                case("2 x 2 windows, stride 1, all values negative", -rng.uniform(1, 5, size=(2, 2, 6, 5)), 2, 1,
+                     by_name=True)]
+    N, C = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    H, W = int(rng.integers(6, 12)), int(rng.integers(6, 12))
+    return [case("random input, 2 x 2 windows", rng.normal(size=(N, C, H, W)), weight=2),
+            case("overlapping 3 x 3 windows, stride 2", rng.normal(size=(N, C, H, W)), 3, 2, by_name=True,
+                 weight=2),
+            case("3 x 3 windows, stride 1", rng.normal(size=(N, C, H, W)), 3, 1),
+            case("non-square input, 2 x 2 windows, stride 1", rng.normal(size=(N, C, H, W + 3)), 2, 1),
+            case("3 x 3 windows with gaps (stride 4)", rng.normal(size=(N, C, H + 3, W)), 3, 4)]
+
+
+# ---------------------------------------------------------------- tiny_cnn_forward (debugging task)
+TINY_CNN_BUGS = {
+    1: "the channels-last images are reshaped to (N, C, H, W) instead of transposed",
+    2: "the kernel is read flipped (W1[:, :, K - 1 - u, K - 1 - v]: a true convolution)",
+    3: "the 2 x 2 pooling reshapes to (N, F, 2, H/2, 2, W/2), so it pools rows h and h + H/2",
+    4: "the feature maps are flattened channels-last, not in nn.Flatten's (channel, row, column) order",
+}
+
+
+def _tiny_cnn(images, W1, b1, W2, b2, bugs=()):
+    """The debugging task's function with the planted bugs ``bugs`` (numbers of TINY_CNN_BUGS) left in."""
+    N, H, W_in, C = images.shape
+    F_out, _, K, _ = W1.shape
+    p = K // 2
+    X = images.reshape(N, C, H, W_in) if 1 in bugs else images.transpose(0, 3, 1, 2)  # (N, C, H, W)
+    Xp = np.pad(X, ((0, 0), (0, 0), (p, p), (p, p)))
+    Z = np.zeros((N, F_out, H, W_in)) + b1[:, None, None]
+    for u in range(K):
+        for v in range(K):
+            w = W1[:, :, K - 1 - u, K - 1 - v] if 2 in bugs else W1[:, :, u, v]          # (F, C)
+            Z += np.einsum("nchw,fc->nfhw", Xp[:, :, u:u + H, v:v + W_in], w)
+    A = np.maximum(Z, 0.0)
+    PH, PW = H // 2, W_in // 2
+    if 3 in bugs:
+        P = A.reshape(N, F_out, 2, PH, 2, PW).max(axis=(2, 4))
+    else:
+        P = A.reshape(N, F_out, PH, 2, PW, 2).max(axis=(3, 5))                       # (N, F, PH, PW)
+    flat = P.transpose(0, 2, 3, 1).reshape(N, -1) if 4 in bugs else P.reshape(N, -1)
+    return flat @ W2 + b2
+
+
+def _tiny_cnn_torch(images, W1, b1, W2, b2):
+    x = _t(images).permute(0, 3, 1, 2)                                               # (N, C, H, W)
+    a = F.max_pool2d(F.relu(F.conv2d(x, _t(W1), _t(b1), padding=W1.shape[2] // 2)), 2)
+    return (a.flatten(1) @ _t(W2) + _t(b2)).numpy()
+
+
+def _bug_names(subset):
+    if len(subset) == 1:
+        (b,) = subset
+        return f"planted bug {b} ({TINY_CNN_BUGS[b]}) is still there"
+    nums = ", ".join(str(b) for b in subset[:-1]) + f" and {subset[-1]}"
+    return f"planted bugs {nums} are still there ({'; '.join(TINY_CNN_BUGS[b] for b in subset)})"
+
+
+@task("tiny_cnn_forward")
+def tiny_cnn_forward_cases(rng, hidden):
+    from itertools import combinations
+
+    compare = close(rtol=1e-7, atol=1e-9)
+    numbers = sorted(TINY_CNN_BUGS)
+
+    def case(label, N, H, W_in, C, F_out, K, M, **kw):
+        images = rng.normal(size=(N, H, W_in, C))
+        W1 = rng.normal(size=(F_out, C, K, K))
+        b1 = rng.normal(size=F_out)
+        W2 = rng.normal(size=(F_out * (H // 2) * (W_in // 2), M)) / np.sqrt(F_out * H * W_in / 4)
+        b2 = rng.normal(size=M)
+        exp = _tiny_cnn_torch(images, W1, b1, W2, b2)
+        values = {_bug_names(list(sub)): _tiny_cnn(images, W1, b1, W2, b2, sub)
+                  for r in range(1, len(numbers) + 1) for sub in combinations(numbers, r)}
+        bugs = known_bugs(exp, _same, **values)
+        return Case("tiny_cnn_forward", f"{label}: images {(N, H, W_in, C)}, W1 {(F_out, C, K, K)}, M={M}",
+                    (images, W1, b1, W2, b2), exp, compare, bugs=bugs, **kw)
+
+    if not hidden:
+        return [case("two images, 3 channels, 3 x 3 kernels", 2, 6, 6, 3, 4, 3, 5),
+                case("non-square images", 3, 4, 8, 2, 3, 3, 2),
+                case("5 x 5 kernels (padding 2)", 1, 8, 6, 2, 2, 5, 3)]
+    r = lambda lo, hi: int(rng.integers(lo, hi))  # noqa: E731
+    return [case("random shapes, 3 x 3 kernels", r(1, 4), 2 * r(2, 5), 2 * r(2, 5), r(2, 5), r(2, 5), 3, r(2, 6),
+                 weight=2),
+            case("random shapes, 5 x 5 kernels", r(1, 4), 2 * r(3, 5), 2 * r(2, 5), r(2, 4), r(2, 4), 5, r(2, 6)),
+            case("a single image, many filters", 1, 2 * r(2, 4), 2 * r(2, 4), r(2, 4), r(6, 9), 3, r(2, 6))]
 
 
 # ---------------------------------------------------------------- build_cnn
