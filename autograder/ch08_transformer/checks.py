@@ -1,11 +1,19 @@
-"""Checks of ``ch08_transformer``: attention, masks, layer norm, positions, a transformer block.
+"""Checks of ``ch08_transformer``: attention, masks, norms, positions, a debugging task, a block.
 
-The first five answers are NumPy only (torch is hidden from them); their
-oracles run here in float64: ``F.scaled_dot_product_attention`` with a
-boolean mask, ``F.layer_norm``, ``nn.MultiheadAttention`` (no biases, weights
-copied in transposed), and for the positional encodings the formula itself,
-one entry at a time with ``math``. The values the classic bugs give are
-computed with NumPy re-implementations with switches, for the feedback.
+The NumPy answers (torch is hidden from them) are checked against oracles
+that run here in float64: ``F.scaled_dot_product_attention`` with a boolean
+mask, ``F.layer_norm``, ``F.rms_norm``, ``nn.MultiheadAttention`` (no biases,
+weights copied in transposed), for the positional encodings the formula
+itself, one entry at a time with ``math``, and for the rotary embedding a
+rotation by complex multiplication (``torch.polar``). The values the classic
+bugs give are computed with NumPy re-implementations with switches, for the
+feedback.
+
+The debugging task ``alibi_attention_fixed`` (the release holds a starter with
+four planted bugs, :data:`ALIBI_BUGS`) is checked against
+``F.scaled_dot_product_attention`` with ALiBi's bias as a float mask; its
+known bugs are the values of every non-empty subset of the planted bugs, so
+the feedback says which of them are still there.
 
 ``TransformerBlock`` is a torch module, driven by the probes of ``probes.py``
 in a sandbox of its own. Its oracle, :func:`reference_block`, is a functional
@@ -387,6 +395,222 @@ def mha_cases(rng, hidden):
             case("a single position (T = 1), causal=True", N, 1, h * dh, h, causal=True),
             case("inputs about 1e2 (large scores): no nan, inf or warning", N, T, h * dh, h, causal=True,
                  scale=1e2, no_warnings=True)]
+
+
+# ---------------------------------------------------------------- rms_norm
+def numpy_rms_norm(X, gamma, eps=1e-6, centre=False, eps_outside=False, axis=-1, total=False):
+    """RMS norm with switches for the classic bugs: ``centre`` (subtract the mean first, as layer
+    norm does), ``eps_outside`` (``sqrt(ms) + eps``), ``axis``, ``total`` (the L2 norm, a sum
+    instead of a mean)."""
+    Z = X - X.mean(axis=axis, keepdims=True) if centre else X
+    ms = (Z ** 2).sum(axis=axis, keepdims=True) if total else (Z ** 2).mean(axis=axis, keepdims=True)
+    with np.errstate(all="ignore"):
+        den = np.sqrt(ms) + eps if eps_outside else np.sqrt(ms + eps)
+        return Z / den * gamma
+
+
+@task("rms_norm")
+def rms_norm_cases(rng, hidden):
+    def case(label, X, gamma, eps=None, **kw):
+        e = 1e-6 if eps is None else eps
+        exp = F.rms_norm(_t(X), (X.shape[-1],), _t(gamma), eps=e).numpy()
+        bugs = known_bugs(exp, _same, **{
+            "the mean is subtracted first (that is layer norm without beta); RMS norm does not centre":
+                numpy_rms_norm(X, gamma, e, centre=True),
+            "eps is added to the root instead of inside it (sqrt(mean(x**2) + eps))":
+                numpy_rms_norm(X, gamma, e, eps_outside=True),
+            "eps is 1e-5 (layer norm's default); rms_norm's default is 1e-6": numpy_rms_norm(X, gamma, 1e-5)
+            if eps is None else None,
+            "eps is ignored": numpy_rms_norm(X, gamma, 0.0),
+            "the squares are summed, not averaged (the L2 norm instead of the root mean square)":
+                numpy_rms_norm(X, gamma, e, total=True),
+            "it normalises over axis 0 (over the batch) instead of over the last axis":
+                numpy_rms_norm(X, gamma, e, axis=0) if X.ndim >= 2 and X.shape[0] > 1 else None,
+            "gamma is not applied": numpy_rms_norm(X, np.ones_like(gamma), e),
+        })
+        kwargs = {} if eps is None else {"eps": eps}
+        return Case("rms_norm", label, (X, gamma), exp, close(rtol=1e-9, atol=1e-12), kwargs=kwargs, bugs=bugs,
+                    **kw)
+
+    def gain(D):
+        return 1.0 + 0.5 * rng.normal(size=D)
+
+    if not hidden:
+        return [
+            case("X (4, 5) with mean 2 and std 1, random gamma", rng.normal(2.0, 1.0, (4, 5)), gain(5)),
+            case("X (2, 3, 6): each of the 6 vectors over its last axis", rng.normal(size=(2, 3, 6)), gain(6)),
+            case("eps=0.25 given: it goes inside the square root", rng.normal(size=(3, 4)), gain(4), eps=0.25),
+            case("vectors of small values (about 1e-3): the default eps=1e-6 matters",
+                 rng.normal(0.0, 1e-3, (3, 8)), gain(8)),
+            case("values about 1e4: no nan, inf or warning", rng.normal(0.0, 1e4, (2, 7)), gain(7),
+                 no_warnings=True),
+        ]
+    N, D = int(rng.integers(2, 12)), int(rng.integers(2, 16))
+    lead = tuple(int(n) for n in rng.integers(1, 5, size=int(rng.integers(1, 3))))
+    return [
+        case("random X (N, D)", rng.normal(rng.uniform(-3, 3), rng.uniform(0.5, 5), (N, D)), gain(D), weight=2),
+        case("random X with several leading axes", rng.normal(size=(*lead, D)), gain(D)),
+        case("a given eps", rng.normal(size=(N, D)), gain(D), eps=float(rng.uniform(0.05, 1.0))),
+        case("small values (about 1e-3): the default eps matters", rng.normal(0.0, 1e-3, (N, D)), gain(D)),
+        case("values up to 1e4: stable", rng.normal(0.0, 3e3, (N, D)), gain(D), no_warnings=True),
+    ]
+
+
+# ---------------------------------------------------------------- rotary_embedding
+def complex_rotary(X, base=10000.0):
+    """The oracle: each pair ``(x[2i], x[2i+1])`` as the complex number ``x[2i] + i x[2i+1]``,
+    multiplied by ``exp(i t base**(-2i/d))`` (``torch.polar``), in float64."""
+    x = _t(X)
+    T, d = x.shape[-2:]
+    z = torch.view_as_complex(x.reshape(*x.shape[:-1], d // 2, 2).contiguous())          # (..., T, d/2)
+    i2 = torch.arange(0, d, 2, dtype=torch.float64)
+    angle = torch.arange(T, dtype=torch.float64)[:, None] * float(base) ** (-i2 / d)     # (T, d/2)
+    return torch.view_as_real(z * torch.polar(torch.ones_like(angle), angle)).reshape(x.shape).numpy()
+
+
+def numpy_rotary(X, base=10000.0, sign=1.0, halves=False, exponent="2i", start=0, time_axis=-2):
+    """Rotary embedding with switches for the classic bugs: ``sign`` -1 turns the wrong way;
+    ``halves`` pairs channel i with i + d/2 (the "rotate half" layout); ``exponent`` "i" uses
+    ``base**(-i/d)``; ``start`` the first position; ``time_axis`` the axis read as positions."""
+    T = X.shape[time_axis]
+    d = X.shape[-1]
+    i = np.arange(d // 2)
+    k = 2 * i if exponent == "2i" else i
+    angle = sign * np.arange(start, start + T)[:, None] * float(base) ** (-k / d)       # (T, d/2)
+    if time_axis != -2:      # positions along another axis: broadcast them there
+        shape = [1] * X.ndim
+        shape[time_axis], shape[-1] = T, d // 2
+        angle = angle.reshape(shape)
+    cos, sin = np.cos(angle), np.sin(angle)
+    if halves:
+        x0, x1 = X[..., : d // 2], X[..., d // 2:]
+        return np.concatenate([x0 * cos - x1 * sin, x0 * sin + x1 * cos], axis=-1)
+    x0, x1 = X[..., 0::2], X[..., 1::2]
+    out = np.empty_like(X)
+    out[..., 0::2], out[..., 1::2] = x0 * cos - x1 * sin, x0 * sin + x1 * cos
+    return out
+
+
+@task("rotary_embedding")
+def rotary_cases(rng, hidden):
+    def case(label, X, base=None, **kw):
+        b = 10000.0 if base is None else base
+        exp = complex_rotary(X, b)
+        bugs = known_bugs(exp, _same, **{
+            "the pairs turn the wrong way (the angle's sign is flipped: x0 cos + x1 sin, -x0 sin + x1 cos)":
+                numpy_rotary(X, b, sign=-1.0),
+            "channel i is paired with channel i + d/2 (the 'rotate half' layout); here the pairs are the "
+            "neighbours (2i, 2i+1)": numpy_rotary(X, b, halves=True),
+            "the exponent is i/d with i the pair's index; it must be 2i/d (base**(-2i/d))":
+                numpy_rotary(X, b, exponent="i"),
+            "positions start at 1 instead of 0 (position 0 is not turned at all)": numpy_rotary(X, b, start=1),
+            "the positions are counted along the first axis instead of along axis -2 (T)":
+                numpy_rotary(X, b, time_axis=0) if X.ndim > 2 else None,
+            "the base argument is ignored (10000 is used)": numpy_rotary(X, 10000.0) if base is not None else None,
+        })
+        kwargs = {} if base is None else {"base": base}
+        return Case("rotary_embedding", label, (X,), exp, close(rtol=1e-9, atol=1e-12), kwargs=kwargs, bugs=bugs,
+                    **kw)
+
+    if not hidden:
+        return [
+            case("X (T=4, d=4), no batch axis", rng.normal(size=(4, 4))),
+            case("X (2, 5, 6): a batch of 2 sequences", rng.normal(size=(2, 5, 6))),
+            case("X (2, 3, 7, 8): batch and heads first, base=100.0", rng.normal(size=(2, 3, 7, 8)), base=100.0),
+            case("d = 2: one pair per position, T = 6", rng.normal(size=(6, 2))),
+            case("T = 1: position 0 is not rotated", rng.normal(size=(3, 1, 4))),
+        ]
+    lead = tuple(int(n) for n in rng.integers(2, 4, size=int(rng.integers(1, 3))))
+    T, d = int(rng.integers(3, 20)), 2 * int(rng.integers(1, 9))
+    return [
+        case("random leading axes, T and even d", rng.normal(size=(*lead, T, d)), weight=2),
+        case("random sizes with a given base", rng.normal(size=(*lead, T, d)), base=float(rng.uniform(50, 5000))),
+        case("long sequence (T = 200), d = 16", rng.normal(size=(200, 16))),
+    ]
+
+
+# ---------------------------------------------------------------- debugging: alibi_attention_fixed
+ALIBI_BUGS = {   # the planted bugs of the starter, in the order of its lines
+    "scale": "the scores are divided by D instead of sqrt(D)",
+    "distance": "the distance is s - t (key minus query), so the penalty became a bonus for distant keys",
+    "mask": "the mask is the upper triangle (np.triu): each query sees the future, not the past",
+    "axis": "the weights are normalised over the queries (axis -2) instead of over the keys",
+}
+
+
+def numpy_alibi_attention(Q, K, V, slopes, scale=False, distance=False, mask=False, axis=False):
+    """The contract of ``alibi_attention_fixed``, with a switch for each planted bug."""
+    N, H, T, D = Q.shape
+    scores = Q @ np.swapaxes(K, -1, -2) / (D if scale else np.sqrt(D))     # (N, H, T, T)
+    t = np.arange(T)
+    back = t[None, :] - t[:, None] if distance else t[:, None] - t[None, :]  # (T, T): t - s
+    scores = scores - np.asarray(slopes)[:, None, None] * back
+    allowed = np.triu(np.ones((T, T), dtype=bool)) if mask else np.tril(np.ones((T, T), dtype=bool))
+    scores = np.where(allowed, scores, -np.inf)
+    with np.errstate(all="ignore"):
+        w = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        w = w / w.sum(axis=-2 if axis else -1, keepdims=True)
+        return w @ V, w
+
+
+def _bug_subsets():
+    """Every non-empty subset of the planted bugs, as (description, switches)."""
+    from itertools import combinations
+    names = list(ALIBI_BUGS)
+    for r in range(1, len(names) + 1):
+        for combo in combinations(names, r):
+            idx = [str(names.index(n) + 1) for n in combo]
+            which = f"bug {idx[0]} is" if r == 1 else f"bugs {', '.join(idx[:-1])} and {idx[-1]} are"
+            yield (f"planted {which} still there ({'; '.join(ALIBI_BUGS[n] for n in combo)})",
+                   {n: True for n in combo})
+
+
+@task("alibi_attention_fixed")
+def alibi_cases(rng, hidden):
+    tol = close(rtol=1e-7, atol=1e-10)
+    compare = sequence(tol, tol, names=("out", "weights"))
+
+    def case(label, N, H, T, D, Dv, scale=1.0, slopes=None, **kw):
+        Q = rng.normal(scale=scale, size=(N, H, T, D))
+        K = rng.normal(scale=scale, size=(N, H, T, D))
+        V = rng.normal(size=(N, H, T, Dv))
+        m = 2.0 ** (-8.0 * np.arange(1, H + 1) / H) if slopes is None else slopes    # (H,), ALiBi's slopes
+        exp = torch_alibi(Q, K, V, m)
+        bugs = known_bugs(exp, _same, **{what: numpy_alibi_attention(Q, K, V, m, **sw)
+                                          for what, sw in _bug_subsets()})
+        return Case("alibi_attention_fixed", label, (Q, K, V, m), exp, compare, bugs=bugs, **kw)
+
+    if not hidden:
+        return [
+            case("N = 1, H = 2 heads, T = 5, D = 4 (ALiBi slopes 1/16, 1/256)", 1, 2, 5, 4, 4),
+            case("N = 2, H = 4, T = 6, D = 8, values of width 3", 2, 4, 6, 8, 3),
+            case("steep slopes (1, 0.5, 0.25): nearly all weight on the last keys", 2, 3, 4, 2, 2,
+                 slopes=np.array([1.0, 0.5, 0.25])),
+            case("large scores (|Q|, |K| about 30): no nan, inf or warning", 1, 2, 5, 4, 2, scale=30.0,
+                 no_warnings=True),
+        ]
+    N, H = int(rng.integers(1, 4)), int(rng.integers(1, 5))
+    T, D, Dv = int(rng.integers(3, 10)), int(rng.integers(2, 9)), int(rng.integers(1, 6))
+    return [
+        case("random sizes, ALiBi slopes", N, H, T, D, Dv, weight=2),
+        case("random sizes, random slopes in (0, 1)", N, H, T, D, Dv, slopes=rng.uniform(0.01, 1.0, H)),
+        case("two positions (T = 2)", N, H, 2, D, Dv),
+    ]
+
+
+def torch_alibi(Q, K, V, slopes):
+    """The oracle: ``F.scaled_dot_product_attention`` with ALiBi's bias as a float mask
+    (``-slope * (t - s)`` on and below the diagonal, ``-inf`` above), and the weights from
+    ``torch.softmax`` of the same scores."""
+    q, k, v = _t(Q), _t(K), _t(V)
+    T = q.shape[-2]
+    t = torch.arange(T, dtype=torch.float64)
+    back = t[:, None] - t[None, :]                                                    # (T, T)
+    bias = -_t(slopes)[:, None, None] * back                                          # (H, T, T)
+    bias = bias.masked_fill(back < 0, float("-inf"))
+    out = F.scaled_dot_product_attention(q, k, v, attn_mask=bias.expand(q.shape[0], -1, -1, -1))
+    w = (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]) + bias).softmax(dim=-1)
+    return out.numpy(), w.numpy()
 
 
 # ---------------------------------------------------------------- TransformerBlock
