@@ -26,17 +26,43 @@ the GPU-specific parts observable on a CPU (see ``probes.py``):
   SGD (momentum) or Adam, from stale ``.grad``; the oracle is ONE step on the
   concatenated batch. Hooks report the largest batch a forward pass saw (it
   must be a micro-batch) and the number of optimizer steps (one).
+- ``checkpoint`` (the answer cell holding ``save_checkpoint`` and
+  ``load_checkpoint``) is checked as a pair for *bitwise* resume: float32 MLPs
+  with dropout, Adam or SGD with momentum (the probe optimizers have
+  ``torch.optim``'s ``state_dict``/``load_state_dict``); train, save, move the
+  file, move torch's global RNG on, build fresh objects, load, train on from the
+  returned step; the oracle is the uninterrupted run (``probes.run_uninterrupted``),
+  compared bit for bit. The named bugs come from a reference pair with switches.
+- ``amp_accumulation_fixed`` is the debugging task: the release hands out the
+  function with four planted bugs (``DEBUG_BUGS``). Its oracle is the fixed
+  function with a switch per bug; every non-empty subset of bugs is a named
+  diagnosis. It runs under float16 autocast on the CPU with the spy scaler, and
+  ``max_norm`` above or below the gradient's norm (clipping idle or acting).
+
+Values are judged as values: a count may be a NumPy integer, a loss a NumPy
+scalar or 0-d array, a returned step any whole number (a NumPy integer, a 0-d
+integer tensor, ``5.0``); ``get_device`` must return a ``torch.device`` (the
+type is the point of that function).
 """
 
 import numpy as np
 import torch
 
-from nncourse.grading.checks import Assignment, Case, close, describe, known_bugs, load_probes, passes, scalar
+from nncourse.grading.checks import (TORCH_PRELUDE, Assignment, Case, close, describe, known_bugs, load_probes,
+                                     passes, scalar)
 from nncourse.grading.wire import Unsupported
 
 TASKS = ("get_device", "count_parameters", "model_flops_per_token", "mfu", "amp_train_step",
-         "accumulated_step")
-ASSIGNMENT = Assignment("ch09_gpu", torch_tasks=TASKS, probes="probes.py")
+         "accumulated_step", "checkpoint", "amp_accumulation_fixed")
+# The checkpoint pair is ONE answer cell (grade_id "checkpoint") holding two functions, and the
+# grader calls an answer by its grade_id: the prelude of the torch sandbox (like the notebook's
+# set-up cell) defines ``checkpoint()``, which returns the pair as the answer cell defined it.
+CHECKPOINT_ACCESSOR = (
+    "def checkpoint():\n"
+    '    """The pair (save_checkpoint, load_checkpoint) of the answer cell \'checkpoint\'."""\n'
+    "    return save_checkpoint, load_checkpoint\n")
+ASSIGNMENT = Assignment("ch09_gpu", torch_tasks=TASKS, probes="probes.py",
+                        torch_prelude=TORCH_PRELUDE + "\n\n" + CHECKPOINT_ACCESSOR)
 task = ASSIGNMENT.task
 PROBES = load_probes(__file__)
 
@@ -448,4 +474,234 @@ def accumulation_cases(rng, hidden):
         out.append(case(f"{'SGD with momentum' if opt == 'sgd' else 'Adam'}, "
                         f"{'cross-entropy' if loss == 'ce' else 'mean squared error'}, random sizes", spec,
                         weight=2.0 if k < 2 else 1.0))
+    sizes = (int(rng.integers(2, 10)), int(rng.integers(2, 10)), int(rng.integers(2, 6)))
+    out.append(case("SGD with momentum, cross-entropy: a single micro-batch (k = 1)",
+                    (int(rng.integers(10**6)), sizes, 1, int(rng.integers(2, 8)), "sgd",
+                     float(rng.uniform(0.01, 0.3)), "ce")))
+    out.append(case("SGD with momentum, mean squared error: 8 micro-batches of a single row",
+                    (int(rng.integers(10**6)), sizes, 8, 1, "sgd", float(rng.uniform(0.01, 0.3)), "mse")))
+    return out
+
+
+# ---------------------------------------------------------------- checkpoint (the pair)
+def _save_load(rng_state=True, optimizer_state=True, model_state=True, step_shift=0, reseed=False):
+    """A checkpoint pair written for the checks, with switches that reproduce bugs (for diagnoses)."""
+    import os
+
+    def save_checkpoint(path, model, optimizer, step):
+        state = {"step": int(step), "model": model.state_dict() if model_state else None,
+                 "optimizer": optimizer.state_dict() if optimizer_state else None,
+                 "rng": torch.get_rng_state() if rng_state else None}
+        torch.save(state, os.fspath(path))
+
+    def load_checkpoint(path, model, optimizer):
+        state = torch.load(os.fspath(path), weights_only=True)
+        if state["model"] is not None:
+            model.load_state_dict(state["model"])
+        if state["optimizer"] is not None:
+            optimizer.load_state_dict(state["optimizer"])
+        if state["rng"] is not None:
+            torch.set_rng_state(state["rng"])
+        elif reseed:
+            torch.manual_seed(state["step"])
+        return state["step"] + step_shift
+
+    return lambda: (save_checkpoint, load_checkpoint)
+
+
+def _checkpoint_compare(got, expected):
+    if not isinstance(got, tuple) or len(got) != 3:
+        return f"the probe reported {describe(got)}"
+    weights, steps, wrote = got
+    e_weights, e_steps, _ = expected
+    for k, (w, s) in enumerate(zip(wrote, e_steps)):
+        if not w:
+            return (f"save_checkpoint(path, model, optimizer, {s}) wrote no file at path (the checkpoint must be "
+                    "a file: the checks move it to another name before loading it, as a new process would find it)")
+    if tuple(steps) != tuple(e_steps):
+        for got_s, want in zip(steps, e_steps):
+            if got_s != want:
+                return (f"load_checkpoint returned {got_s!r} for a checkpoint saved at step {want}: return the "
+                        "saved step (an int), the step the resumed run continues from")
+        return f"load_checkpoint returned {list(steps)}, expected {list(e_steps)}"
+    if not isinstance(weights, tuple) or len(weights) != len(e_weights):
+        return f"the probe reported {describe(weights)} for the parameters"
+    for k, (w, e) in enumerate(zip(weights, e_weights)):
+        if not isinstance(w, np.ndarray) or w.shape != e.shape:
+            return f"the parameters (tensor #{k}) are {describe(w)}, expected shape {e.shape}"
+        if not np.array_equal(w, e):
+            diff = float(np.abs(w - e).max())
+            return (f"after resuming, the parameters are not bitwise equal to the uninterrupted run's "
+                    f"(tensor #{k} of model.parameters(): max |difference| {diff:.3g})")
+    return None
+
+
+@task("checkpoint")
+def checkpoint_cases(rng, hidden):
+    def case(label, spec, weight=1.0):
+        spec = (int(spec[0]), tuple(int(s) for s in spec[1]), float(spec[2]), spec[3], float(spec[4]),
+                tuple(int(s) for s in spec[5]), int(spec[6]), int(spec[7]))
+        value = lambda f: _probe_value("checkpoint", f, spec)  # noqa: E731
+        expected = _probe_value("uninterrupted", None, spec)
+        bugs = known_bugs(expected, passes(_checkpoint_compare), **{
+            "torch's global RNG state is not saved and restored (torch.get_rng_state / torch.set_rng_state):"
+            " the resumed run draws other dropout masks": _try(value, _save_load(rng_state=False)),
+            "the RNG is re-seeded from the step instead of restored from the saved state":
+                _try(value, _save_load(rng_state=False, reseed=True)),
+            "the optimizer's state is not saved and restored (optimizer.state_dict() / load_state_dict):"
+            " momentum or Adam's moments and step count start again from zero":
+                _try(value, _save_load(optimizer_state=False)),
+            "the model's weights are not restored (model.load_state_dict)": _try(value, _save_load(model_state=False)),
+            "load_checkpoint returns the step plus one": _try(value, _save_load(step_shift=1)),
+        })
+        return Case("checkpoint", label, (spec,), expected, _checkpoint_compare, bugs=bugs,
+                    probe="checkpoint", weight=weight, seconds=60)
+
+    # spec = (seed, sizes, dropout p, optimizer, lr, stops (save, then resume, at each), total steps, batch)
+    if not hidden:
+        return [case("Adam, dropout 0.3, an MLP 6 -> 16 -> 4: 3 steps, save, resume into a fresh model, 4 more",
+                     (31, (6, 16, 4), 0.3, "adam", 0.01, (3,), 7, 5)),
+                case("SGD with momentum, dropout 0.25, an MLP 5 -> 12 -> 12 -> 3: 2 steps, save, resume, 3 more",
+                     (32, (5, 12, 12, 3), 0.25, "sgd", 0.1, (2,), 5, 4)),
+                case("Adam, dropout 0.2: save and resume twice (steps 2 and 5), 8 steps in all",
+                     (33, (4, 10, 3), 0.2, "adam", 0.02, (2, 5), 8, 6))]
+    out = []
+    for k, opt in enumerate(("adam", "sgd", "sgd" if rng.random() < 0.5 else "adam")):
+        sizes = tuple(int(rng.integers(2, 14)) for _ in range(int(rng.integers(3, 5))))
+        total = int(rng.integers(4, 10))
+        stops = ((int(rng.integers(1, total)),) if k < 2 else
+                 tuple(sorted(int(s) for s in rng.choice(np.arange(1, total), size=2, replace=False))))
+        lr = float(rng.uniform(0.005, 0.03)) if opt == "adam" else float(rng.uniform(0.05, 0.2))
+        spec = (int(rng.integers(10**6)), sizes, float(rng.uniform(0.15, 0.4)), opt, lr, stops, total,
+                int(rng.integers(3, 9)))
+        out.append(case(f"{'Adam' if opt == 'adam' else 'SGD with momentum'}, dropout, random sizes, "
+                        f"{'one save' if k < 2 else 'two saves'}", spec, weight=1.0))
+    return out
+
+
+# ---------------------------------------------------------------- the debugging task
+DEBUG_BUGS = {  # switch -> what the planted bug does (numbered as they appear in the provided code)
+    "zero_inside": "bug 1 (the gradients are zeroed inside the loop over micro-batches: only the last one counts)",
+    "cuda": "bug 2 (autocast is asked for device type 'cuda' whatever the model's device: on a CPU it does "
+            "nothing, the forward pass runs in float32)",
+    "undivided": "bug 3 (each micro-batch loss is not divided by the number of micro-batches before backward: "
+                 "the gradient is k times the full batch's)",
+    "clip_scaled": "bug 4 (the gradients are clipped while still multiplied by the scale: scaler.unscale_("
+                   "optimizer) must come before clipping)",
+}
+
+
+def _scaled_accumulation(zero_inside=False, cuda=False, undivided=False, clip_scaled=False):
+    """The debugging task's function, fixed, with switches that put each planted bug back."""
+    import warnings
+
+    def amp_accumulation_fixed(model, micro_batches, optimizer, loss_fn, scaler, max_norm=1.0,
+                               dtype=torch.float16):
+        k = len(micro_batches)
+        device_type = "cuda" if cuda else next(model.parameters()).device.type
+        optimizer.zero_grad(set_to_none=True)
+        total = 0.0
+        for x, y in micro_batches:
+            if zero_inside:
+                optimizer.zero_grad(set_to_none=True)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")          # "CUDA is not available, disabling autocast"
+                with torch.autocast(device_type=device_type, dtype=dtype):
+                    loss = loss_fn(model(x), y)
+            if undivided:
+                scaler.scale(loss).backward()
+                total += loss.item() / k
+            else:
+                loss = loss / k
+                scaler.scale(loss).backward()
+                total += loss.item()
+        if not clip_scaled:
+            scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+        scaler.step(optimizer)
+        scaler.update()
+        return total
+
+    return amp_accumulation_fixed
+
+
+def _debug_compare(got, expected):
+    if not isinstance(got, tuple) or len(got) != 5:
+        return f"the probe reported {describe(got)}"
+    loss, weights, states, steps, calls = got
+    e_loss, e_weights, e_states, _, _ = expected
+    if tuple(states) != tuple(e_states):
+        return (f"the model's forward passes ran under autocast {' and '.join(states) or 'never'}, expected "
+                f"{' and '.join(e_states)} (autocast on the model's own device type, with dtype)")
+    if steps != 1:
+        return f"the optimizer took {steps} steps, expected one (through scaler.step(optimizer))"
+    calls = list(calls)
+    if calls.count("step") != 1 or calls.count("update") != 1 or calls.index("update") < calls.index("step"):
+        return (f"the scaler was called as {calls[:12]}: step(optimizer) once, then update() once, are "
+                "needed after the micro-batches")
+    problem = scalar(rtol=1e-5, atol=0.0)(loss, e_loss)
+    if problem is not None:
+        return f"the returned value (the mean of the micro-batch losses): {problem}"
+    for k, (w, e) in enumerate(zip(weights, e_weights)):
+        # loose enough for another clipping formula (torch adds 1e-6 to the norm), far below the bugs' effects
+        problem = close(rtol=1e-4, atol=1e-5)(w, e)
+        if problem is not None:
+            return f"the parameters after the step (tensor #{k} of model.parameters()): {problem}"
+    return None
+
+
+def _subsets(names):
+    """Every non-empty subset of ``names``, the small ones first."""
+    from itertools import combinations
+
+    return [c for r in range(1, len(names) + 1) for c in combinations(names, r)]
+
+
+@task("amp_accumulation_fixed")
+def debug_cases(rng, hidden):
+    def case(label, spec, weight=1.0):
+        value = lambda f: _probe_value("scaled_accumulation", f, spec)  # noqa: E731
+        expected = value(_scaled_accumulation())
+        # every non-empty subset of the planted bugs, the small ones first; a subset whose value a
+        # smaller one already gives (one bug can hide another: clipping the scaled gradient hides
+        # the missing division) is named with the smaller one, its extra bugs as "may be there too"
+        found = []                                      # [subset, value, masked bugs]
+        for subset in _subsets(tuple(DEBUG_BUGS)):
+            v = _try(value, _scaled_accumulation(**{s: True for s in subset}))
+            if v is None:
+                continue
+            same = next((f for f in found if set(f[0]) <= set(subset) and _debug_compare(v, f[1]) is None), None)
+            if same is not None:
+                same[2] |= set(subset) - set(same[0])
+            else:
+                found.append([subset, v, set()])
+        candidates = {}
+        for subset, v, masked in found:
+            names = [DEBUG_BUGS[s] for s in subset]
+            what = (f"{names[0]} is still there" if len(names) == 1 else
+                    f"{', '.join(n.split(' (')[0] for n in names)} are still there: " + "; ".join(names))
+            if masked:
+                hidden_ones = [DEBUG_BUGS[s].split(' (')[0] for s in DEBUG_BUGS if s in masked]
+                what += (f" ({' and '.join(hidden_ones)} may be there too: "
+                         f"{'its' if len(hidden_ones) == 1 else 'their'} effect does not show while these are)")
+            candidates[what] = v
+        bugs = known_bugs(expected, passes(_debug_compare), **candidates)
+        return Case("amp_accumulation_fixed", label, (spec,), expected, _debug_compare, bugs=bugs,
+                    probe="scaled_accumulation", weight=weight, seconds=60)
+
+    # spec = (seed, n, d_in, hidden, classes, k, x_scale, lr, optimizer, scale, clip_ratio)
+    if not hidden:
+        return [case("float16 with a (spy) GradScaler of scale 1024, 4 micro-batches of 3 rows, SGD with momentum; "
+                     "max_norm above the gradient's norm (clipping does not act)",
+                     (41, 3, 12, 24, 4, 4, 3.0, 0.1, "sgd", 1024.0, 3.0)),
+                case("the same kind of problem, 3 micro-batches of 5 rows; max_norm below the gradient's norm "
+                     "(clipping acts)", (42, 5, 10, 20, 3, 3, 3.0, 0.1, "sgd", 1024.0, 0.3))]
+    out = []
+    for ratio in (float(rng.uniform(2.0, 4.0)), float(rng.uniform(0.1, 0.5)), float(rng.uniform(1.5, 3.0))):
+        spec = (int(rng.integers(10**6)), int(rng.integers(2, 7)), int(rng.integers(6, 20)),
+                int(rng.integers(10, 40)), int(rng.integers(3, 7)), int(rng.integers(2, 6)),
+                float(rng.uniform(2.0, 4.0)), float(rng.uniform(0.05, 0.2)), "sgd",
+                float(2 ** rng.integers(6, 12)), ratio)
+        out.append(case(f"float16, a spy GradScaler, random sizes; clipping {'acts' if ratio < 1 else 'does not act'}",
+                        spec))
     return out

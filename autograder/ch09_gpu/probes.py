@@ -160,6 +160,39 @@ class SGD:
             d_p = buf
         p.add_(d_p, alpha=-group["lr"])
 
+    def state_dict(self):
+        """``torch.optim``'s layout: ``{"state": {index: {...}}, "param_groups": [{..., "params":
+        [indices]}]}``, parameters numbered in order over the groups; the state's tensors are
+        the optimizer's own (not copies), as in torch."""
+        index, groups, k = {}, [], 0
+        for group in self.param_groups:
+            ids = []
+            for p in group["params"]:
+                index[id(p)] = k
+                ids.append(k)
+                k += 1
+            groups.append({**{key: v for key, v in group.items() if key != "params"}, "params": ids})
+        state = {index[id(p)]: dict(s) for p, s in self.state.items() if id(p) in index}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Restore a :meth:`state_dict` (copies of its tensors), as ``torch.optim`` does."""
+        import torch
+
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups) or any(
+                len(g["params"]) != len(mine["params"]) for g, mine in zip(groups, self.param_groups)):
+            raise ValueError("loaded state dict has a different number of parameter groups or parameters")
+        params = {}
+        for g, mine in zip(groups, self.param_groups):
+            params.update(zip(g["params"], mine["params"]))
+            mine.update({key: v for key, v in g.items() if key != "params"})
+        self.state = {}
+        for k, s in state_dict["state"].items():
+            p = params[int(k)]
+            self.state[p] = {key: (v.detach().clone().to(p.dtype) if torch.is_tensor(v) and v.is_floating_point()
+                                   else v.clone() if torch.is_tensor(v) else v) for key, v in s.items()}
+
     def step(self, closure=None):
         import torch
 
@@ -349,9 +382,187 @@ def probe_accumulated_step(fn, args, kwargs, ns):
             "args_after": _no_args_after(args), "warnings": warns}
 
 
+# ---------------------------------------------------------------- checkpoint
+def build_dropout_mlp(sizes, p):
+    """A float32 MLP ``sizes[0] -> ... -> sizes[-1]`` with ReLU and ``Dropout(p)`` after every
+    hidden layer, in training mode, built with ``nn.Linear``'s default initialisation (which
+    draws from torch's global RNG, like any model built in a notebook)."""
+    from torch import nn
+
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers += [nn.ReLU(), nn.Dropout(p)]
+    return nn.Sequential(*layers).train()
+
+
+def _checkpoint_run(spec):
+    """The pieces of a checkpoint case from ``spec = (seed, sizes, p, optimizer, lr, stops,
+    total, batch)``: a builder of (model, optimizer) and the ``total`` batches, drawn from a
+    generator of their own (as a data loader resumed at a step would hand them out)."""
+    import torch
+    from torch import nn
+
+    seed, sizes, p, opt_name, lr, stops, total, batch = spec
+    g = torch.Generator().manual_seed(int(seed))
+    data = [(torch.randn(batch, sizes[0], generator=g),                     # (N, D)
+             torch.randint(0, sizes[-1], (batch,), generator=g)) for _ in range(total)]
+
+    def build(init_from_generator):
+        model = build_dropout_mlp(sizes, float(p))
+        if init_from_generator:
+            _init_from(model, torch.Generator().manual_seed(int(seed) + 1))
+        if opt_name == "adam":
+            return model, Adam(model.parameters(), lr=float(lr))
+        return model, SGD(model.parameters(), lr=float(lr), momentum=0.9)
+
+    loss_fn = nn.CrossEntropyLoss()
+
+    def train(model, optimizer, batches):
+        for x, y in batches:
+            optimizer.zero_grad()
+            loss_fn(model(x), y).backward()                               # dropout: global RNG
+            optimizer.step()
+
+    return build, data, train
+
+
+def run_uninterrupted(spec):
+    """The oracle of a checkpoint case: ``total`` steps in one go, from the same start (torch's
+    global RNG seeded, then the model built). Returns the parameters, float64 arrays."""
+    import torch
+
+    with torch.random.fork_rng(devices=[]):
+        build, data, train = _checkpoint_run(spec)
+        torch.manual_seed(int(spec[0]))
+        model, optimizer = build(True)
+        train(model, optimizer, data)
+        return tuple(q.detach().double().numpy().copy() for q in model.parameters())
+
+
+def probe_checkpoint(fn, args, kwargs, ns):
+    """``fn()`` returns the pair ``(save_checkpoint, load_checkpoint)``. From the start of
+    :func:`run_uninterrupted`, train to each step ``s`` of ``stops`` in turn and there:
+    ``save_checkpoint(path, model, optimizer, s)``; move the file to another name (the
+    checkpoint must be the file); move torch's global RNG on; build a fresh model (default
+    initialisation, so other weights) and optimizer; ``step = load_checkpoint(path, model,
+    optimizer)``; continue from batch ``step``. After the last stop, train to ``total``.
+    Reports ``(parameters at the end, the steps load_checkpoint returned, whether each save
+    wrote a file at its path)``. torch's global RNG is restored afterwards."""
+    import operator
+    import os
+    import tempfile
+
+    import torch
+
+    spec = args[0]
+    stops, total = spec[5], spec[6]
+    save, load = fn()
+    build, data, train = _checkpoint_run(spec)
+    steps, wrote = [], []
+    with tempfile.TemporaryDirectory() as tmp, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(spec[0]))
+        model, optimizer = build(True)
+        done = 0
+        for k, stop in enumerate(stops):
+            train(model, optimizer, data[done:stop])
+            path = os.path.join(tmp, f"run{k}.pt")
+            _, warns = captured(save, path, model, optimizer, int(stop))
+            wrote.append(os.path.isfile(path))
+            if not wrote[-1]:
+                break
+            moved = os.path.join(tmp, f"moved{k}.pt")
+            os.replace(path, moved)
+            del model, optimizer
+            torch.manual_seed(int(spec[0]) + 1000 + k)                      # the RNG moves on
+            torch.rand(int(stop) + 7)
+            model, optimizer = build(False)                                  # other weights
+            step, w = captured(load, moved, model, optimizer)
+            warns += w
+            try:          # a value, not a form: an int, a NumPy integer, a 0-d integer tensor, 5.0
+                step = operator.index(step)
+            except TypeError:
+                try:
+                    as_float = float(step)
+                except (TypeError, ValueError):
+                    as_float = None
+                if as_float is None or not as_float.is_integer():
+                    steps.append(f"not a whole number: a {type(step).__name__}")
+                    break
+                step = int(as_float)
+            steps.append(step)
+            done = min(max(step, 0), total)
+        else:
+            train(model, optimizer, data[done:total])
+        weights = tuple(q.detach().double().numpy().copy() for q in model.parameters())
+    return {"value": wire.encode((weights, tuple(steps), tuple(wrote))),
+            "args_after": _no_args_after(args), "warnings": warns[:5]}
+
+
+def probe_uninterrupted(fn, args, kwargs, ns):
+    """For the grader's oracle: :func:`run_uninterrupted` ``(args[0])``, reported like
+    :func:`probe_checkpoint` would report a correct pair (``fn`` is not called)."""
+    spec = args[0]
+    value = (run_uninterrupted(spec), tuple(int(s) for s in spec[5]), tuple(True for _ in spec[5]))
+    return {"value": wire.encode(value), "args_after": _no_args_after(args), "warnings": []}
+
+
+# ---------------------------------------------------------------- the debugging task
+def build_scaled_accumulation_problem(spec):
+    """A float32 MLP classifier, ``k`` equal micro-batches, an optimizer (SGD with momentum or
+    Adam), a cross-entropy loss and a :class:`SpyScaler`, from ``spec = (seed, n, d_in, hidden,
+    classes, k, x_scale, lr, optimizer, scale, clip_ratio)``. Every parameter starts with a
+    stale ``.grad``. Also returns ``max_norm``: ``clip_ratio`` times the norm of the full
+    batch's gradient under float16 autocast (below 1: clipping acts; above: it does not)."""
+    import torch
+    from torch import nn
+
+    seed, n, d_in, hidden, classes, k, x_scale, lr, opt_name, scale, clip_ratio = spec
+    g = torch.Generator().manual_seed(int(seed))
+    model = nn.Sequential(nn.Linear(d_in, hidden), nn.GELU(), nn.Linear(hidden, classes))
+    _init_from(model, g)
+    x = torch.randn(k * n, d_in, generator=g) * float(x_scale)       # (k*N, D)
+    y = torch.randint(0, classes, (k * n,), generator=g)             # (k*N,)
+    micro_batches = [(x[i * n:(i + 1) * n], y[i * n:(i + 1) * n]) for i in range(k)]
+    loss_fn = nn.CrossEntropyLoss()
+    with torch.autocast("cpu", dtype=torch.float16):
+        full = loss_fn(model(x), y)
+    grads = torch.autograd.grad(full, list(model.parameters()))
+    max_norm = float(clip_ratio) * float(torch.sqrt(sum((q.float() ** 2).sum() for q in grads)))
+    for p in model.parameters():
+        p.grad = torch.randn(p.shape, generator=g)                    # stale gradients
+    if opt_name == "adam":
+        optimizer = Adam(model.parameters(), lr=float(lr))
+    else:
+        optimizer = SGD(model.parameters(), lr=float(lr), momentum=0.9)
+    return model, micro_batches, optimizer, loss_fn, SpyScaler(scale), max_norm
+
+
+def probe_scaled_accumulation(fn, args, kwargs, ns):
+    """Build :func:`build_scaled_accumulation_problem` ``(args[0])`` and call ``fn(model,
+    micro_batches, optimizer, loss_fn, scaler, max_norm=max_norm, dtype=torch.float16)``.
+    Reports ``(value returned, parameters after, autocast states the model's forward passes
+    ran under, optimizer steps, scaler calls)``."""
+    import torch
+
+    model, micro_batches, optimizer, loss_fn, scaler, max_norm = build_scaled_accumulation_problem(args[0])
+    states = []
+    model.register_forward_hook(lambda m, i, o: states.append(autocast_state("cpu")))
+    value, warns = captured(fn, model, micro_batches, optimizer, loss_fn, scaler, max_norm=max_norm,
+                            dtype=torch.float16, **kwargs)
+    weights = tuple(p.detach().double().numpy().copy() for p in model.parameters())
+    return {"value": wire.encode((value, weights, tuple(sorted(set(states))), optimizer.steps,
+                                  tuple(scaler.calls))),
+            "args_after": _no_args_after(args), "warnings": warns}
+
+
 PROBES = {
     "device_preference": probe_device_preference,
     "count_parameters": probe_count_parameters,
     "amp_step": probe_amp_step,
     "accumulated_step": probe_accumulated_step,
+    "checkpoint": probe_checkpoint,
+    "uninterrupted": probe_uninterrupted,
+    "scaled_accumulation": probe_scaled_accumulation,
 }

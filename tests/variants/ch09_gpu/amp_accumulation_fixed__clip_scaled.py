@@ -1,0 +1,18 @@
+# task: amp_accumulation_fixed
+# expect: less
+# Three bugs fixed; planted bug 4 left: clipping the still-scaled gradients (no scaler.unscale_ first).
+def amp_accumulation_fixed(model, micro_batches, optimizer, loss_fn, scaler, max_norm=1.0,
+                           dtype=torch.float16):
+    k = len(micro_batches)
+    device_type = next(model.parameters()).device.type
+    optimizer.zero_grad(set_to_none=True)
+    total = 0.0
+    for x, y in micro_batches:
+        with torch.autocast(device_type=device_type, dtype=dtype):
+            loss = loss_fn(model(x), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    scaler.step(optimizer)
+    scaler.update()
+    return total

@@ -1,0 +1,18 @@
+# task: amp_accumulation_fixed
+# expect: less
+# Three bugs fixed; planted bug 2 left: autocast for "cuda" on a CPU model does nothing (float32 forward).
+def amp_accumulation_fixed(model, micro_batches, optimizer, loss_fn, scaler, max_norm=1.0,
+                           dtype=torch.float16):
+    k = len(micro_batches)
+    optimizer.zero_grad(set_to_none=True)
+    total = 0.0
+    for x, y in micro_batches:
+        with torch.autocast(device_type="cuda", dtype=dtype):
+            loss = loss_fn(model(x), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+    scaler.unscale_(optimizer)
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    scaler.step(optimizer)
+    scaler.update()
+    return total

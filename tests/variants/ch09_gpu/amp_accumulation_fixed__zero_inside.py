@@ -1,0 +1,19 @@
+# task: amp_accumulation_fixed
+# expect: less
+# Three bugs fixed; planted bug 1 left: zero_grad inside the micro-batch loop (only the last one counts).
+def amp_accumulation_fixed(model, micro_batches, optimizer, loss_fn, scaler, max_norm=1.0,
+                           dtype=torch.float16):
+    k = len(micro_batches)
+    device_type = next(model.parameters()).device.type
+    total = 0.0
+    for x, y in micro_batches:
+        optimizer.zero_grad(set_to_none=True)
+        with torch.autocast(device_type=device_type, dtype=dtype):
+            loss = loss_fn(model(x), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+    scaler.unscale_(optimizer)
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    scaler.step(optimizer)
+    scaler.update()
+    return total
