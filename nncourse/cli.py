@@ -5,6 +5,8 @@ Instructors:  nncourse release --all
               nncourse grade ch01_neuron --submissions DIR [--db-url URL] [--csv PATH]
               nncourse export --to grades.csv
               nncourse feedback ch01_neuron
+              nncourse report ch01_neuron       (class report from the last grading)
+              nncourse extend ch01_neuron alice --days 2
 Exit status: 0 success (for ``check``: every visible check passed), 1 a check
 failed, 2 the command could not do its job (bad arguments, no sandbox, ...).
 """
@@ -12,11 +14,15 @@ failed, 2 the command could not do its job (bad arguments, no sandbox, ...).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
-from .grading import checks, gradebook, grader, release, sandbox
+from .grading import checks, gradebook, grader, release, report, sandbox
+
+# a gradebook URL may hold a password: it can come from the environment instead of the command line
+DB_URL = os.environ.get("NNCOURSE_DB_URL") or gradebook.DEFAULT_DB
 
 
 def _infer_assignment(nb: Path) -> str:
@@ -67,32 +73,87 @@ def cmd_grade(a) -> int:
         return 2
     if a.no_sandbox:
         print("WARNING: --no-sandbox: student code runs unisolated, with your permissions.", file=sys.stderr)
+    try:  # before any grading: a gradebook that cannot be opened fails now, in one line
+        gradebook.check(a.db_url)
+    except gradebook.GradebookError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     t0 = time.monotonic()
     found, refused = grader.find_submissions(folder, a.assignment)
+    if a.student:
+        found = [s for s in found if s.student in a.student]
+        missing = sorted(set(a.student) - {s.student for s in found})
+        if missing:
+            print(f"error: no submission of {a.assignment} for {', '.join(missing)} under {folder}", file=sys.stderr)
+            return 2
     for r in refused:
         print(f"  refused {r}")
+    from tqdm import tqdm
+
+    # a bar with an ETA on a terminal (quiet in logs); --verbose: a line per student instead
+    bar = tqdm(total=len(found), desc=f"grading {a.assignment}", unit="notebook", file=sys.stderr,
+               disable=True if a.verbose else None)
+
+    def progress(r):
+        bar.update(1)
+        if a.verbose:
+            print(f"  graded {r.student}: {r.score:g}/{r.max_score:g}", flush=True)
+
     try:
         results = grader.grade_class(a.assignment, folder, workers=a.workers, sandboxed=not a.no_sandbox,
-                                     found=found,
-                                     progress=lambda r: print(f"  graded {r.student}: {r.score:g}/{r.max_score:g}",
-                                                              flush=True))
+                                     found=found, progress=progress)
     except sandbox.SandboxUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    gradebook.save(results, a.assignment, a.db_url, autograded_dir=Path(a.autograded_dir))
+    finally:
+        bar.close()
+    try:
+        warnings = gradebook.save(results, a.assignment, a.db_url, autograded_dir=Path(a.autograded_dir))
+    except gradebook.GradebookError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for w in warnings:
+        print(f"  warning: {w}")
     for r in sorted(results, key=lambda r: r.student):
         if r.messages:
             print(f"  {r.student}: " + "; ".join(r.messages))
+    checks_csv = Path(a.checks_csv or report.REPORTS / a.assignment / "checks.csv")
+    report.write_checks_csv(results, checks_csv, keep_others=bool(a.student))
     csv = gradebook.export_csv(Path(a.csv), a.db_url)
-    print(f"graded {len(results)} submissions of {a.assignment} in {time.monotonic() - t0:.1f} s; "
-          f"gradebook: {a.db_url}; CSV: {csv}")
+    scores = sorted(r.score for r in results)
+    summary = f"median {scores[len(scores) // 2]:g}/{results[0].max_score:g}" if results else "no submissions"
+    print(f"graded {len(results)} submissions of {a.assignment} in {time.monotonic() - t0:.1f} s ({summary}); "
+          f"gradebook: {gradebook.shown_url(a.db_url)}; CSV: {csv}; every check: {checks_csv}")
     if a.report:
         Path(a.report).write_text("\n\n".join(r.report() for r in sorted(results, key=lambda r: r.student)) + "\n")
     return 0
 
 
 def cmd_export(a) -> int:
-    print(f"wrote {gradebook.export_csv(Path(a.to), a.db_url)}")
+    if a.format == "canvas":
+        print(f"wrote {report.canvas_csv(a.db_url, Path(a.to))} (Canvas gradebook import)")
+    else:
+        print(f"wrote {gradebook.export_csv(Path(a.to), a.db_url)}")
+    return 0
+
+
+def cmd_extend(a) -> int:
+    try:
+        text = gradebook.extend(a.assignment, a.student, a.db_url, hours=a.hours, days=a.days)
+    except gradebook.GradebookError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(text)
+    return 0
+
+
+def cmd_report(a) -> int:
+    checks_csv = Path(a.checks or report.REPORTS / a.assignment / "checks.csv")
+    if not checks_csv.is_file():
+        print(f"error: no {checks_csv}: grade {a.assignment} first (nncourse grade writes it)", file=sys.stderr)
+        return 2
+    out = report.class_report(checks_csv, Path(a.out or checks_csv.parent))
+    print(f"wrote {out} and {out.with_name('scores.png')}")
     return 0
 
 
@@ -118,21 +179,40 @@ def main(argv: list[str] | None = None) -> int:
     g = sub.add_parser("grade", help="grade DIR/<student>/<assignment>/<assignment>.ipynb")
     g.add_argument("assignment")
     g.add_argument("--submissions", required=True)
-    g.add_argument("--db-url", default=gradebook.DEFAULT_DB, help="gradebook (SQLAlchemy URL)")
+    g.add_argument("--db-url", default=DB_URL,
+                   help="gradebook (SQLAlchemy URL; default: $NNCOURSE_DB_URL, else gradebook.db)")
     g.add_argument("--csv", default=str(grader.ROOT / "autograder" / "grades.csv"))
     g.add_argument("--workers", type=int, default=None, help="parallel sandboxes (default: CPU count)")
     g.add_argument("--autograded-dir", default=str(gradebook.AUTOGRADED), help="where graded notebooks go")
     g.add_argument("--report", help="also write every student's detailed feedback to this text file")
+    g.add_argument("--verbose", action="store_true", help="a line per student graded, not a progress bar")
+    g.add_argument("--checks-csv", help="every check as CSV (default: autograder/reports/<assignment>/checks.csv)")
+    g.add_argument("--student", action="append", metavar="ID",
+                   help="grade only this student (again); may be given several times")
     g.add_argument("--no-sandbox", action="store_true",
                    help="DANGEROUS: run student code without isolation (trusted code only)")
     g.set_defaults(fn=cmd_grade)
     e = sub.add_parser("export", help="grades as CSV (nbgrader export)")
     e.add_argument("--to", default=str(grader.ROOT / "autograder" / "grades.csv"))
-    e.add_argument("--db-url", default=gradebook.DEFAULT_DB)
+    e.add_argument("--format", choices=("nbgrader", "canvas"), default="nbgrader",
+                   help="nbgrader's CSV (default) or a Canvas gradebook import file")
+    e.add_argument("--db-url", default=DB_URL)
     e.set_defaults(fn=cmd_export)
+    x = sub.add_parser("extend", help="give a student more time (an extension of the due date)")
+    x.add_argument("assignment")
+    x.add_argument("student")
+    x.add_argument("--hours", type=float, default=0.0)
+    x.add_argument("--days", type=float, default=0.0)
+    x.add_argument("--db-url", default=DB_URL)
+    x.set_defaults(fn=cmd_extend)
+    rp = sub.add_parser("report", help="class report: scores per function, most-failed checks (Markdown + figure)")
+    rp.add_argument("assignment")
+    rp.add_argument("--checks", help="the per-check CSV (default: autograder/reports/<assignment>/checks.csv)")
+    rp.add_argument("--out", help="folder for report.md and scores.png (default: beside the CSV)")
+    rp.set_defaults(fn=cmd_report)
     f = sub.add_parser("feedback", help="HTML feedback per student (nbgrader generate_feedback)")
     f.add_argument("assignment")
-    f.add_argument("--db-url", default=gradebook.DEFAULT_DB)
+    f.add_argument("--db-url", default=DB_URL)
     f.add_argument("--autograded-dir", default=str(gradebook.AUTOGRADED))
     f.add_argument("--feedback-dir", default=str(gradebook.FEEDBACK))
     f.set_defaults(fn=cmd_feedback)

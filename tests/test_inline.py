@@ -31,3 +31,29 @@ def test_unknown_functions_are_refused():
 
     with pytest.raises(ValueError, match="not a graded function"):
         Checker("ch01_neuron")(not_graded)
+
+
+def test_an_answer_that_imports_nncourse_is_refused(capsys):
+    """The course's package holds the reference code: an answer that imports it passes nothing
+    in the notebook (and is not credited when graded)."""
+    import linecache
+
+    check = Checker("ch01_neuron")
+    src = "def relu(z):\n    from nncourse.neuron import relu as r\n    return r(z)\n"
+    ns = {}
+    linecache.cache["<answer>"] = (len(src), None, src.splitlines(True), "<answer>")
+    exec(compile(src, "<answer>", "exec"), ns)
+    with pytest.raises(AssertionError, match="not credited"):
+        check(ns["relu"])
+    assert "the course's package holds the reference code" in capsys.readouterr().out
+
+
+def test_the_grader_does_not_credit_nncourse_imports(tmp_path):
+    from nncourse.grading import checks, grader
+    from nncourse.grading.testing import make_submission
+
+    nb = make_submission("ch01_neuron", tmp_path / "ch01_neuron.ipynb",
+                         {"relu": "from nncourse.neuron import relu\n"})
+    res = grader.grade_notebook(nb, checks.load("ch01_neuron"), "x", visible_only=True)
+    assert res.tasks["relu"].score == 0 and "course's package" in res.tasks["relu"].note
+    assert res.tasks["sigmoid"].score == res.tasks["sigmoid"].points

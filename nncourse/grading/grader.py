@@ -38,6 +38,10 @@ KEY_FILE = ROOT / "autograder" / ".secret_key"
 # when it is built, and an oracle that calls torch.manual_seed (to build the same model
 # as the probe in the sandbox) must not interleave with another thread's draws
 ORACLE_LOCK = threading.RLock()
+# answers may not use the course's own package: it holds the reference code the book runs
+OWN_PACKAGE = ("nncourse",)
+OWN_PACKAGE_WHY = ("the course's package holds the reference code the chapters run, not your answer "
+                   "(write the function yourself; the grader's sandbox does not have nncourse)")
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
 
 
@@ -82,6 +86,7 @@ class SubmissionResult:
     wall_seconds: float = 0.0
     cpu_seconds: float = 0.0
     timestamp: str | None = None
+    folder: Path | None = None      # the submission's folder (its other files go to autograded/)
 
     @property
     def score(self) -> float:
@@ -176,7 +181,10 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
                 res.tasks[task].note = "no answer (cell missing or malformed)"
             continue
         bad = nbmod.uses_forbidden(src, spec.forbid_for(task))
-        if bad and task in res.tasks:
+        own = nbmod.uses_forbidden(src, OWN_PACKAGE)
+        if own and task in res.tasks:
+            res.tasks[task].note = f"not credited: the answer {own}: {OWN_PACKAGE_WHY}"
+        elif bad and task in res.tasks:
             res.tasks[task].note = f"not credited: the answer {bad}; this exercise must be solved with NumPy only"
         runnable[task] = src
     # cases: inputs and expected values, computed here
@@ -353,6 +361,7 @@ def grade_class(assignment: str, folder: Path, *, workers: int | None = None, sa
             r = SubmissionResult(sub.student, assignment,
                                  messages=[*sub.messages, f"grader error: {type(e).__name__}: {e}"])
         r.timestamp = sub.timestamp
+        r.folder = sub.notebook.parent if sub.notebook is not None else None
         if progress:
             progress(r)
         return r

@@ -11,6 +11,7 @@ process (see :mod:`nncourse.grading.grader`).
 from __future__ import annotations
 
 import copy
+import inspect
 import secrets
 import warnings
 
@@ -51,6 +52,16 @@ class Checker:
         name = getattr(fn, "__name__", None)
         if name not in self.spec.tasks:
             raise ValueError(f"{name!r} is not a graded function of {self.spec.name}")
+        from .grader import OWN_PACKAGE, OWN_PACKAGE_WHY
+        from .notebook import uses_forbidden
+
+        try:
+            own = uses_forbidden(inspect.getsource(fn), OWN_PACKAGE)
+        except (OSError, TypeError):  # no source to read (a built-in, a lambda typed elsewhere)
+            own = None
+        if own:
+            print(f"✘ {name} {own}: {OWN_PACKAGE_WHY}")
+            raise AssertionError(f"{name}: not credited when graded ({own})")
         seed = secrets.randbits(63) if hidden else None
         cases = [c for c in self.spec.cases(name, seed) if c.hidden == hidden]
         failed = 0

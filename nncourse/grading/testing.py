@@ -73,7 +73,8 @@ def run_grade(assignment: str, folder: Path, workdir: Path, *extra: str, timeout
     exe = Path(sys.executable).with_name("nncourse")
     proc = subprocess.run([str(exe), "grade", assignment, "--submissions", str(folder), "--db-url", db,
                            "--csv", str(csv), "--report", str(report),
-                           "--autograded-dir", str(workdir / "autograded"), *extra],
+                           "--autograded-dir", str(workdir / "autograded"),
+                           "--checks-csv", str(workdir / "checks.csv"), *extra],
                           capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     return proc, db, csv, report
 

@@ -51,8 +51,16 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 ATTACKS = HERE / "attacks"
 ASSIGNMENT = "ch01_neuron"
-TASKS = {"sigmoid": 2.0, "relu": 1.0, "neuron_forward": 2.0, "perceptron_train": 3.0}
-MAX_SCORE = 10.0  # autograded 8 + the written answer's 2 (graded by hand: 0 here)
+def _points() -> tuple[dict, float]:
+    """Each graded function's points, and the notebook's maximum (autograded + by hand), from its source."""
+    from nncourse.grading import notebook as nbmod
+
+    layout = nbmod.Layout.of(json.loads((ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()))
+    tasks = {layout.task_of_test(t): float(p) for t, p in layout.tests.items()}
+    return tasks, sum(layout.tests.values()) + sum(layout.written.values())
+
+
+TASKS, MAX_SCORE = _points()   # the manual part is graded by hand: 0 here
 WORKERS = 4  # `grade --workers`, on 2 cores too: the slow attacks mostly wait, the rest runs beside them
 HEADER = re.compile(r"^# (kind|expect|max|see|never|tamper|order|batch|replay|xfail|use): ?(.*)$")
 CELL = re.compile(r"^# %% (\w+)( \+dup)?\s*$")
@@ -396,7 +404,8 @@ class Session:
         db = db or self.base / f"{tag}.db"
         report, csv_path = self.base / f"{tag}-report.txt", self.base / f"{tag}.csv"
         cmd = [str(exe), "grade", ASSIGNMENT, "--submissions", str(subs), "--db-url", f"sqlite:///{db}",
-               "--csv", str(csv_path), "--report", str(report), "--workers", str(workers)]
+               "--csv", str(csv_path), "--report", str(report), "--workers", str(workers), "--verbose",
+               "--checks-csv", str(self.base / f"{tag}-checks.csv")]
         seen: dict[str, set] = {}
         stop = threading.Event()
         prefix = f"advmark-{self.id}-"

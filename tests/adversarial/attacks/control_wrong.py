@@ -17,3 +17,12 @@ def neuron_forward(X, w, b, activation):
 # %% perceptron_train
 def perceptron_train(X, y, lr=1.0, epochs=10):
     return np.zeros(X.shape[1]), 0.0  # wrong: never trains
+# %% softplus
+def softplus(z):
+    return np.exp(np.asarray(z, dtype=np.float64))  # wrong: exp(z), not log(1 + exp(z))
+# %% signed_distance
+def signed_distance(X, w, b):
+    return X @ w + b  # wrong: not divided by the norm of w
+# %% pocket_perceptron
+def pocket_perceptron(X, y, lr=1.0, epochs=10):
+    return np.ones(X.shape[1]), 1.0  # wrong: not the perceptron's weights

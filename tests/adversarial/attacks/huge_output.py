@@ -1,6 +1,6 @@
 # kind: huge outputs: an array over the 5 million element limit, a list of eight 1M-element arrays (64 MB), a list nested 1000 deep (cut at depth 8), and a 40 MB array of the wrong shape
 # expect: 0 for the four, each call judged on its own (before the fixes: the 64 MB list garbled the channel and a 40 MB array made every call "time out")
-# max: all=0
+# max: sigmoid=0 relu=0 neuron_forward=0 perceptron_train=0
 # see: ndarray of dtype float64 and size 5000001
 # see: list too large to send
 # see: expected a NumPy array of shape \(\d+,\), got a list

@@ -1,7 +1,7 @@
 # kind: errors swallowed everywhere: try/except BaseException around the cell and the function, sys.excepthook silenced, with an unimplemented sigmoid
 # expect: sigmoid 0: a call that returns nothing useful fails its checks; nothing is "passed" because no error was seen
 # max: sigmoid=0
-# see: expected a NumPy array of shape \(5,\), got a NoneType
+# see: expected a NumPy array of shape \(\d+,\), got a NoneType
 # %% sigmoid
 import sys
 

@@ -1,6 +1,6 @@
 # kind: the naive, overflowing sigmoid 1/(1+exp(-z)) with its overflow warnings silenced inside the function (np.errstate, warnings.simplefilter)
-# expect: sigmoid at most what the naive version scores (2 x 4/7 = 1.14: it fails the three "no warning" checks)
-# max: sigmoid=1.1429
+# expect: sigmoid at most what the naive version scores (0: every check holds inputs where exp overflows, and none may warn)
+# max: sigmoid=0
 # xfail: reported: a limitation of checks.py: warnings are observed inside the sandbox, and a function can silence its own (the value is right, so only the warning check catches it)
 # %% sigmoid
 import warnings

@@ -1,6 +1,6 @@
 # kind: wrong types: the right sigmoid values in float32, relu as an object array, neuron_forward as a string, perceptron_train as a dict
 # expect: 0 for the four: only float64 arrays (and, for b, a float) are accepted
-# max: all=0
+# max: sigmoid=0 relu=0 neuron_forward=0 perceptron_train=0
 # see: wrong dtype: got float32, expected float64
 # see: got an object of type ndarray of dtype object
 # see: got a str
