@@ -27,12 +27,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from nncourse.grading.checks import Assignment, Case, all_close, close, describe, known_bugs, scalar, sequence
-from nncourse.grading.harness import describe_value_instruction
+from nncourse.grading.checks import (Assignment, Case, all_close, close, describe, known_bugs, probe_module,
+                                     scalar, sequence)
 
 ASSIGNMENT = Assignment("ch04_backprop", prelude="import math\nimport numpy as np", forbid=("torch",),
                         probes="probes.py")
 task = ASSIGNMENT.task
+describe_value_instruction = probe_module(__file__).describe_instruction   # as the probe runs it
 
 
 def _t(x, grad=False):
@@ -491,7 +492,7 @@ def describe(k, ins, show=True):
 
 
 class Program:
-    """Records a Value program (see ``harness.run_value_program``) while computing its values
+    """Records a Value program (see ``run_value_ops`` in ``probes.py``) while computing its values
     with Python floats. ``Sym`` gives it Python's operators, so programs read like Value code."""
 
     def __init__(self):
@@ -642,7 +643,7 @@ VALUE_BUGS = {
 
 
 def value_result(program, show, rtol=1e-7, atol=1e-10):
-    """Compare what ``run_value_program`` reports; name the first wrong thing (``show``: with
+    """Compare what ``run_value_ops`` reports; name the first wrong thing (``show``: with
     the numbers of the program and of the values, for visible cases)."""
     n = len(program)
     desc = [describe(k, ins, show) for k, ins in enumerate(program)]

@@ -375,3 +375,11 @@ def load_probes(checks_file: str | Path, name: str = "probes.py") -> dict:
     from . import harness
     path = Path(checks_file).with_name(name)
     return harness.load_probes(path.read_text(), str(path))
+
+
+def probe_module(checks_file: str | Path, name: str = "probes.py"):
+    """The probe module beside ``checks_file`` itself, for checks that share its helpers
+    (how a probe's instructions are described in feedback, say)."""
+    from . import harness
+    path = Path(checks_file).with_name(name)
+    return harness.load_probe_module(path.read_text(), str(path))

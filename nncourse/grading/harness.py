@@ -166,96 +166,6 @@ def probe_call_twice(fn, args, kwargs, ns):
 PROBES = {"call": probe_call, "call_twice": probe_call_twice}
 
 
-# A program of scalar operations driving a student's Value class (ch04_backprop).
-_VALUE_BINARY = {"add": ("+", lambda a, b: a + b), "sub": ("-", lambda a, b: a - b),
-                 "mul": ("*", lambda a, b: a * b), "div": ("/", lambda a, b: a / b)}
-_VALUE_METHODS = ("tanh", "relu", "exp", "log")
-
-
-def describe_value_instruction(k: int, ins, number=None) -> str:
-    """``v5 = c * v3``: instruction ``k`` of a Value program. ``number`` formats its plain
-    numbers; without it they are not shown (``c``, and ``k`` for an exponent)."""
-    op = ins[0]
-    num = number or (lambda x: "c")
-    name = lambda x: f"v{x}" if type(x) is int else num(x[1])  # noqa: E731
-    if op == "leaf":
-        rhs = f"Value({num(ins[1])})"
-    elif op in _VALUE_BINARY:
-        rhs = f"{name(ins[1])} {_VALUE_BINARY[op][0]} {name(ins[2])}"
-    elif op == "neg":
-        rhs = f"-v{ins[1]}"
-    elif op == "pow":
-        rhs = f"v{ins[1]} ** {number(ins[2]) if number else 'k'}"
-    elif op == "sum":
-        rhs = f"sum([{', '.join(f'v{i}' for i in ins[1])}])"
-    else:
-        rhs = f"v{ins[1]}.{op}()"
-    return f"v{k} = {rhs}"
-
-
-def run_value_program(Value, program):
-    """Build a program of scalar operations with a ``Value`` class, then call ``backward()``
-    on its last node. Used by the probe below, in the sandbox and in the notebook alike.
-
-    ``program`` is a list of instructions; instruction ``k`` makes node ``vk``:
-    ``("leaf", x)``: ``Value(x)``; ``("add"|"sub"|"mul"|"div", a, b)``: ``a <op> b``, each
-    operand a node index (int) or ``("num", c)``, the plain number ``c`` (on either side);
-    ``("neg", i)``: ``-vi``; ``("pow", i, k)``: ``vi ** k``; ``("tanh"|"relu"|"exp"|"log", i)``:
-    ``vi.tanh()`` etc.; ``("sum", (i, j, ...))``: Python's ``sum`` of those nodes (from int 0).
-    Returns ``(data, grad, grad_before, data_is_float)``: every node's ``data`` and ``grad``
-    after ``backward()``, its ``grad`` just before, and whether its ``data`` is a float.
-    """
-    nodes = []
-
-    def operand(x):
-        return nodes[x] if type(x) is int else x[1]
-
-    def step(what, fn):
-        try:
-            return fn()
-        except Exception as e:
-            try:  # the student's own exception (type, traceback), saying where it happened
-                e.args = (f"{what}: {e}" if str(e) else what,)
-            except Exception:  # noqa: BLE001
-                pass
-            raise
-
-    ops = {"leaf": lambda ins: Value(ins[1]),
-           "neg": lambda ins: -nodes[ins[1]],
-           "pow": lambda ins: nodes[ins[1]] ** ins[2],
-           "sum": lambda ins: sum(nodes[i] for i in ins[1])}
-    ops.update({op: (lambda ins, f=f: f(operand(ins[1]), operand(ins[2])))
-                for op, (_, f) in _VALUE_BINARY.items()})
-    ops.update({op: (lambda ins, op=op: getattr(nodes[ins[1]], op)()) for op in _VALUE_METHODS})
-    for k, ins in enumerate(program):
-        if ins[0] not in ops:
-            raise ValueError(f"unknown Value program instruction {ins[0]!r}")
-        nodes.append(step(f"computing {describe_value_instruction(k, ins)}", lambda: ops[ins[0]](ins)))
-    floats = lambda attr: np.array([float(getattr(v, attr)) for v in nodes], dtype=np.float64)  # noqa: E731
-    data = step("reading .data", lambda: floats("data"))
-    is_float = np.array([isinstance(v.data, float) for v in nodes], dtype=bool)
-    before = step("reading .grad before backward()", lambda: floats("grad"))
-    step(f"calling v{len(nodes) - 1}.backward()", nodes[-1].backward)
-    grad = step("reading .grad after backward()", lambda: floats("grad"))
-    return data, grad, before, is_float
-
-
-def probe_value_program(cls, args, kwargs, ns):
-    """``run_value_program(cls, program)``: its value and the warnings raised."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        old = np.seterr(all="warn", under="ignore")
-        try:
-            value = run_value_program(cls, *args, **kwargs)
-        finally:
-            np.seterr(**old)
-    return {"value": wire.encode(value), "args_after": [None for _ in args],
-            "warnings": [f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught[:5]]}
-
-
-PROBES["value_program"] = probe_value_program
-
-
 def captured(fn, *args, **kwargs):
     """``fn(*args, **kwargs)`` under NumPy's default error handling, recording warnings:
     returns ``(value, warnings)`` with the warnings as short strings (for probes)."""
@@ -267,6 +177,14 @@ def captured(fn, *args, **kwargs):
         finally:
             np.seterr(**old)
     return value, [f"{w.category.__name__}: {str(w.message)[:120]}" for w in caught[:5]]
+
+
+def load_probe_module(source: str, filename: str = "<probes>") -> types.ModuleType:
+    """Execute an assignment's probe module (see :func:`load_probes`) and return it."""
+    mod = types.ModuleType("nncourse_probes")
+    mod.__dict__.update(wire=wire, np=np, captured=captured, __file__=filename)
+    exec(compile(source, filename, "exec"), mod.__dict__)
+    return mod
 
 
 def load_probes(source: str, filename: str = "<probes>") -> dict:
@@ -281,9 +199,7 @@ def load_probes(source: str, filename: str = "<probes>") -> dict:
     notebook (visible checks) and in the grader (expected values from the
     reference), so the student's answer and the oracle are driven alike.
     """
-    mod = types.ModuleType("nncourse_probes")
-    mod.__dict__.update(wire=wire, np=np, captured=captured, __file__=filename)
-    exec(compile(source, filename, "exec"), mod.__dict__)
+    mod = load_probe_module(source, filename)
     probes = mod.__dict__.get("PROBES")
     if not isinstance(probes, dict):
         raise ValueError(f"{filename} defines no PROBES dict")
