@@ -6,12 +6,13 @@ plausible bug loses points on its function (and only there), and every
 alternative correct implementation scores full marks. Each graded function
 has at least three bugs and one alternative correct implementation.
 
-Where an assignment mixes NumPy and torch answers, a variant of a NumPy answer
-is graded without the torch answers (their cells are removed: no answer, zero
-points, nothing runs). The torch answers run in a sandbox of their own, so a
-NumPy variant cannot change their score, and grading them (training a network)
-in every variant submission would cost most of the suite's time. The reference
-and the variants of the torch answers still grade every answer in full.
+Where an assignment has torch answers, a variant is graded without the torch
+answers it does not vary (their cells are removed: no answer, zero points,
+nothing runs): a variant of a NumPy answer without any, a variant of a torch
+answer with that one only. Grading every torch answer (training networks,
+resuming checkpoints) in every variant's submission would cost most of the
+suite's time. The NumPy answers run in a sandbox of their own, so they are
+always graded, and the reference grades every answer in full.
 """
 
 import json
@@ -37,8 +38,7 @@ def _drop_answers(path, tasks):
 
 def _not_graded(assignment, variant):
     """The answers a variant's submission does not contain (see the module's docstring)."""
-    torch_tasks = set(checks.load(assignment).torch_tasks)
-    return set() if variant.task in torch_tasks else torch_tasks
+    return set(checks.load(assignment).torch_tasks) - {variant.task}
 
 
 def _layout(assignment):
