@@ -59,8 +59,9 @@ def work_group(nodeid: str) -> str:
         return "adversarial"            # one grading run of every attack, behind a file lock
     if path == "tests/test_exercise_variants.py" and param:
         return "variants-" + param      # one grade run per assignment
-    if path in ("tests/test_cli.py", "tests/test_ddp.py"):
-        return path                     # module-scoped fixtures (a class graded, a torchrun)
+    if path in ("tests/test_cli.py", "tests/test_ddp.py", "tests/test_exchange.py", "tests/test_reports.py",
+                "tests/test_postgres.py"):
+        return path                     # module-scoped fixtures (a class graded, a torchrun, a term, a server)
     return nodeid
 
 

@@ -114,6 +114,7 @@ def reference_notebook(assignment: str):
 def run_experiments(assignment: str, timeout: int = 600):
     """Run the reference notebook (answers, then the experiments) in a fresh kernel in the
     exercise's folder. Returns ``{experiment grade_id: (figures drawn, seconds)}``."""
+    import os
     import time
 
     from nbclient import NotebookClient
@@ -123,12 +124,22 @@ def run_experiments(assignment: str, timeout: int = 600):
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(release_path(assignment).parent)}})
     out = {}
-    with client.setup_kernel():
-        for k, cell in enumerate(nb.cells):
-            t0 = time.perf_counter()
-            client.execute_cell(cell, k)
-            seconds = time.perf_counter() - t0
-            if cell.metadata.get("nncourse", {}).get("kind") == "experiment":
-                figures = sum("image/png" in o.get("data", {}) for o in cell.outputs)
-                out[cell.metadata["nbgrader"]["grade_id"]] = (figures, seconds)
+    # one thread per kernel: beside other work (a book build, the other test worker), two torch
+    # jobs with a thread per core each slow each other down many times over
+    saved = os.environ.get("OMP_NUM_THREADS")
+    os.environ["OMP_NUM_THREADS"] = "1"
+    try:
+        with client.setup_kernel():
+            for k, cell in enumerate(nb.cells):
+                t0 = time.perf_counter()
+                client.execute_cell(cell, k)
+                seconds = time.perf_counter() - t0
+                if cell.metadata.get("nncourse", {}).get("kind") == "experiment":
+                    figures = sum("image/png" in o.get("data", {}) for o in cell.outputs)
+                    out[cell.metadata["nbgrader"]["grade_id"]] = (figures, seconds)
+    finally:
+        if saved is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
+        else:
+            os.environ["OMP_NUM_THREADS"] = saved
     return out
