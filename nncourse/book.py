@@ -257,3 +257,46 @@ def differences(first, second, chapter: str = "", most: int = 5) -> list[str]:
 
 def _line(lines: list[str], i: int) -> str:
     return lines[i] if i < len(lines) else "<no line>"
+
+
+# ---------------------------------------------------------------- reading the prose
+PROSE_WORDS_MAX = 4500     # a chapter is read in one sitting (issue 15)
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
+_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+
+
+def prose(page: str, root: Path = ROOT) -> str:
+    """The text a reader reads on ``page``: its Markdown without the front matter,
+    code cells and other fenced code, display math (``$$ ... $$`` and ``{math}``),
+    directive options, HTML comments and link targets; inline math stays (one word)."""
+    text = (root / f"{page}.md").read_text(encoding="utf-8")
+    if text.startswith("---"):
+        text = text[text.index("\n---", 3) + 4:]
+    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    out, fence, skipping = [], None, False
+    for line in text.splitlines():
+        m = _FENCE.match(line.strip())
+        if fence is None and m:
+            info = line.strip()[len(m.group(1)):].strip()
+            fence = m.group(1)
+            # prose directives (admonitions, figures) keep their text; code and math do not
+            skipping = not re.match(r"\{(admonition|note|tip|important|warning|caution|attention|seealso|"
+                                    r"hint|margin|sidebar|figure|epigraph|topic|dropdown)\b", info)
+            continue
+        if fence is not None and line.strip() == fence:
+            fence, skipping = None, False
+            continue
+        if skipping or re.match(r"^\s*:[\w-]+:", line):      # directive options (:class: tip)
+            continue
+        out.append(line)
+    text = "\n".join(out)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)                 # display math
+    text = re.sub(r"(?<!\\)\$[^$\n]+\$", " x ", text)                    # inline math: one word
+    text = re.sub(r"\]\([^)]*\)", "]", text)                              # link targets
+    text = re.sub(r"\{[\w-]+\}`[^`]*`", " x ", text)                      # roles: {ref}`...`
+    return text
+
+
+def prose_words(page: str, root: Path = ROOT) -> int:
+    """How many words of prose ``page`` has (see :func:`prose`)."""
+    return len(_WORD.findall(prose(page, root)))

@@ -244,6 +244,105 @@ def test_images_exist(page):
         assert f.is_file() and f.stat().st_size > 0, f"{page}: image {src} is missing ({f})"
 
 
+class Figures(html.parser.HTMLParser):
+    """Every image in a page's article: its figure's caption number ("Fig. 6.1") and
+    whether the cell that drew it hides its code (``hide-input``/``remove-input``)."""
+
+    VOID = Page.VOID
+
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=True)
+        self.found: list[dict] = []      # {"src", "caption", "hidden"}
+        self._stack: list[tuple[str, str]] = []   # (tag, class)
+        self._figures: list[list[dict]] = []      # images of each open figure
+        self._caption: list[str | None] = []
+        self._in_number = False
+        self.feed(source)
+
+    def _inside(self, tag: str, cls: str = "") -> list[str]:
+        return [c for t, c in self._stack if t == tag and (not cls or cls in c.split())]
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = a.get("class") or ""
+        if tag == "img" and self._inside("article"):
+            cells = self._inside("div", "cell")
+            hidden = bool(cells) and any(k in cells[-1].split() for k in ("tag_hide-input", "tag_remove-input"))
+            img = {"src": a.get("src", ""), "caption": None, "hidden": hidden, "from_cell": bool(cells)}
+            self.found.append(img)
+            if self._figures:
+                self._figures[-1].append(img)
+        if tag == "span" and "caption-number" in cls.split():
+            self._in_number = True
+        if tag == "figure":
+            self._figures.append([])
+            self._caption.append(None)
+        if tag not in self.VOID:
+            self._stack.append((tag, cls))
+
+    def handle_data(self, data):
+        if self._in_number and self._caption:
+            self._caption[-1] = (self._caption[-1] or "") + data
+
+    def handle_endtag(self, tag):
+        if tag == "span":
+            self._in_number = False
+        if tag == "figure" and self._figures:
+            images, caption = self._figures.pop(), self._caption.pop()
+            for img in images:
+                img["caption"] = caption.strip() if caption else None
+        if tag not in {t for t, _ in self._stack}:
+            return
+        while self._stack:
+            t, _ = self._stack.pop()
+            if t == tag:
+                break
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_every_figure_is_numbered_captioned_and_drawn_by_a_hidden_cell(page):
+    images = Figures(page_path(page).read_text(encoding="utf-8")).found
+    bad = [f"{i['src'].rsplit('/', 1)[-1]}: " + ("no numbered caption" if not i["caption"] else "its code is shown")
+           for i in images if not i["caption"] or (i["from_cell"] and not i["hidden"])]
+    assert not bad, (f"{page}: figures need a numbered caption and a hidden cell (mystnb figure "
+                     "caption + tags: [hide-input]):\n  " + "\n  ".join(bad))
+
+
+OVERFLOW_PROBE = """<script>
+window.addEventListener('load', () => setTimeout(() => {
+  const out = [];
+  document.querySelectorAll('article pre').forEach((pre) => {
+    if (pre.scrollWidth > pre.clientWidth + 1) {
+      const longest = pre.innerText.split('\\n').reduce((a, b) => a.length >= b.length ? a : b, '');
+      out.push(longest.slice(0, 160));
+    }
+  });
+  const d = document.createElement('div');
+  d.id = 'nncourse-overflow';
+  d.textContent = JSON.stringify(out);
+  document.body.appendChild(d);
+}, 300));
+</script>"""
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_code_line_scrolls(page):
+    """At a laptop's window width (1280 px), no code or output box scrolls sideways:
+    a reader sees every line whole (STYLE.md: a printed line fits the code box)."""
+    src = page_path(page)
+    probe = src.with_name(f"_overflow_probe_{src.name}")   # beside the page: its assets resolve
+    probe.write_text(src.read_text(encoding="utf-8").replace("</body>", OVERFLOW_PROBE + "</body>"),
+                     encoding="utf-8")
+    try:
+        proc = run_chromium("--virtual-time-budget=15000", "--window-size=1280,900", "--dump-dom", probe.as_uri())
+    finally:
+        probe.unlink()
+    m = re.search(r'<div id="nncourse-overflow">(.*?)</div>', proc.stdout, re.S)
+    assert m, f"the overflow probe did not run on {page}"
+    lines = json.loads(html.unescape(m.group(1)))
+    assert not lines, f"{page}: {len(lines)} code boxes scroll sideways; their longest lines:\n  " + "\n  ".join(lines)
+
+
 # ---------------------------------------------------------------- chapter 1
 def test_chapter_figures_are_real_images():
     from PIL import Image

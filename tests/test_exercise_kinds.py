@@ -118,8 +118,8 @@ def test_experiment_reaches_the_graded_notebook_and_untouched_answers_score_0():
     for c in release_nb["cells"]:  # every manually graded cell of the release is still a stub
         g = nbmod.nbgrader_meta(c).get("grade_id")
         if g in layout.written:
-            assert grader._untouched(nbmod.cell_source(c), g, release_nb)
-    assert not grader._untouched("plot_my_experiment()", gid, release_nb)
+            assert grader._untouched(nbmod.cell_source(c), g, grader._stubs(release_nb))
+    assert not grader._untouched("plot_my_experiment()", gid, grader._stubs(release_nb))
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -197,8 +197,12 @@ def save(results: list[SubmissionResult], assignment: str, db_url: str = DEFAULT
     late = _late_penalty_plugin(config)
     with Gradebook(db_url, course_id=config.CourseDirectory.course_id) as gb:
         warnings = register_assignment(gb, assignment, db_url)
+        from nbgrader.api import Student
+
+        known = {s.id for s in gb.students}
+        gb.db.add_all(Student(id=s) for s in dict.fromkeys(r.student for r in results) if s not in known)
+        gb.db.commit()                    # new students in one transaction
         for r in results:
-            gb.update_or_create_student(r.student)
             ts = r.timestamp  # validated when the submission was found
             try:
                 sub = gb.find_submission(assignment, r.student)
@@ -206,30 +210,31 @@ def save(results: list[SubmissionResult], assignment: str, db_url: str = DEFAULT
                     from nbgrader import utils
                     sub.timestamp = utils.parse_utc(ts)
             except MissingEntry:
-                kw = {"timestamp": ts} if ts else {}
-                gb.add_submission(assignment, r.student, **kw)
+                sub = gb.add_submission(assignment, r.student, **({"timestamp": ts} if ts else {}))
+            subnb = next(nb for nb in sub.notebooks if nb.name == assignment)
+            grades = {g.name: g for g in subnb.grades}   # one query, not one per cell
             out = autograded_dir / r.student / assignment
             before = _previous_answers(out / f"{assignment}.ipynb", r.written_ids)
             for tr in r.tasks.values():
-                g = gb.find_grade(tr.test_id, assignment, assignment, r.student)
+                g = grades[tr.test_id]
                 g.auto_score = tr.score
                 g.needs_manual_grade = g.manual_score is not None  # an override: review it
             for gid in r.written_ids:
-                g = gb.find_grade(gid, assignment, assignment, r.student)
+                g = grades[gid]
                 g.auto_score = None
                 if gid not in r.written:  # nothing to read: zero (review an old manual score)
                     g.auto_score, g.needs_manual_grade = 0.0, g.manual_score is not None
                 elif g.manual_score is None or before.get(gid) != r.written[gid]:
                     g.needs_manual_grade = True  # new, or a resubmission changed what was scored
-            gb.db.commit()
-            subnb = gb.find_submission_notebook(assignment, assignment, r.student)
             subnb.late_submission_penalty = None
-            seconds_late = gb.find_submission(assignment, r.student).total_seconds_late
+            seconds_late = sub.total_seconds_late
             if seconds_late > 0:
+                gb.db.flush()
+                gb.db.expire(subnb)       # its score is computed by the database from the grades
                 penalty = late.plugin_inst.late_submission_penalty(r.student, subnb.score, seconds_late)
                 if penalty is not None:
                     subnb.late_submission_penalty = min(max(float(penalty), 0.0), subnb.score)
-            gb.db.commit()
+            gb.db.commit()                # one transaction per submission
             out.mkdir(parents=True, exist_ok=True)
             if r.folder is not None and r.folder.is_dir():
                 copy_submission_files(r.folder, out)

@@ -169,8 +169,8 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
     answers = nbmod.extract_answers(nb, layout) if nb is not None else nbmod.Answers()
     res.messages += answers.messages
     release_nb, _ = nbmod.load_json_notebook(release_path(spec.name))
-    res.written = {gid: text for gid, text in answers.written.items()
-                   if not _untouched(text, gid, release_nb)}
+    stubs = _stubs(release_nb)
+    res.written = {gid: text for gid, text in answers.written.items() if not _untouched(text, gid, stubs)}
     res.written_ids = list(layout.written)
     # static check: forbidden modules (torch in NumPy answers)
     runnable: dict[str, str] = {}
@@ -253,13 +253,16 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
     return res
 
 
-def _untouched(text: str, gid: str, release_nb: dict | None) -> bool:
+def _stubs(release_nb: dict | None) -> dict[str, str]:
+    """The release's text of every graded answer cell, by grade_id (what "untouched" means)."""
+    return {nbmod.nbgrader_meta(c)["grade_id"]: (nbmod.cell_source(c) or "").strip()
+            for c in (release_nb or {}).get("cells", []) if nbmod.nbgrader_meta(c).get("grade_id")}
+
+
+def _untouched(text: str, gid: str, stubs: dict[str, str]) -> bool:
     """Is a manually graded answer still the release's stub (nothing written)?"""
-    stubs = {"YOUR ANSWER HERE", "# YOUR CODE HERE\nraise NotImplementedError()"}
-    for cell in (release_nb or {}).get("cells", []):
-        if nbmod.nbgrader_meta(cell).get("grade_id") == gid:
-            stubs.add((nbmod.cell_source(cell) or "").strip())
-    return text.strip() in stubs or not text.strip()
+    return not text.strip() or text.strip() in {"YOUR ANSWER HERE", "# YOUR CODE HERE\nraise NotImplementedError()",
+                                                 stubs.get(gid)}
 
 
 # ---------------------------------------------------------------- a class
