@@ -50,13 +50,15 @@ def main(argv=None) -> int:
     rows, hists, loads = [], [], []
     for seed in range(args.seeds):
         load_before = quality.load_average()
+        # the test set as train_mlp's held-out set: measured after every epoch only
+        # to record the learning curve; the benchmark chooses nothing by it
         params, hist = train_mlp(X_train, y_train, X_test, y_test, hidden=(256, 128),
                                  epochs=args.epochs, batch_size=64, lr=2e-3, seed=seed,
                                  blas_threads=args.blas_threads or None)
-        rows.append((hist.test_acc[-1], hist.time, hist.cpu))
+        rows.append((hist.val_acc[-1], hist.time, hist.cpu))
         hists.append((hist, sum(W.size + b.size for W, b in params)))
         loads.append((load_before, quality.load_average()))
-        print(f"{seed:>4} {hist.test_acc[-1]:>9.2%} {hist.time:>7.2f} {hist.cpu:>7.2f}", flush=True)
+        print(f"{seed:>4} {hist.val_acc[-1]:>9.2%} {hist.time:>7.2f} {hist.cpu:>7.2f}", flush=True)
     acc, wall, cpu = np.array(rows).T
     print(f"mean {acc.mean():>9.2%} {wall.mean():>7.2f} {cpu.mean():>7.2f}")
     print(f"min  {acc.min():>9.2%} {wall.min():>7.2f} {cpu.min():>7.2f}")
@@ -64,9 +66,9 @@ def main(argv=None) -> int:
     ok = acc.min() >= MIN_ACCURACY and cpu.max() <= MAX_CPU_SECONDS
     if args.json:
         (h, n_params), E = hists[0], args.epochs
-        quality.record(args.json, "mlp_digits", value=h.test_acc[-1], train_seconds=h.time,
+        quality.record(args.json, "mlp_digits", value=h.val_acc[-1], train_seconds=h.time,
                        cpu_seconds=h.cpu, params=int(n_params),
-                       curve=([h.time * (k + 1) / E for k in range(E)], h.test_acc),
+                       curve=([h.time * (k + 1) / E for k in range(E)], h.val_acc),
                        settings={"epochs": E, "batch": 64, "optimizer": "Adam", "lr": 2e-3,
                                  "seed": 0, "threads": args.blas_threads or "default",
                                  "test_acc_all_seeds": [round(float(a), 4) for a in acc]},

@@ -134,7 +134,7 @@ class History:
     """What ``train_mlp`` measured, one entry per epoch (``time``/``cpu`` in seconds)."""
     loss: list[float] = field(default_factory=list)
     train_acc: list[float] = field(default_factory=list)
-    test_acc: list[float] = field(default_factory=list)
+    val_acc: list[float] = field(default_factory=list)     # on (X_val, y_val), when given
     time: float = 0.0
     cpu: float = 0.0
 
@@ -142,8 +142,8 @@ class History:
 LossAndGrads = Callable[[np.ndarray, np.ndarray, Params], tuple[float, Params]]
 
 
-def train_mlp(X: np.ndarray, y: np.ndarray, X_test: np.ndarray | None = None,
-              y_test: np.ndarray | None = None, hidden: tuple[int, ...] = (256, 128),
+def train_mlp(X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None = None,
+              y_val: np.ndarray | None = None, hidden: tuple[int, ...] = (256, 128),
               epochs: int = 30, batch_size: int = 64, lr: float = 2e-3, seed: int = 0,
               loss_and_grads: LossAndGrads = mlp_loss_and_grads, progress: bool = False,
               blas_threads: int | None = 1):
@@ -152,7 +152,9 @@ def train_mlp(X: np.ndarray, y: np.ndarray, X_test: np.ndarray | None = None,
     ``loss_and_grads(X, y, params) -> (loss, grads)`` computes the gradients
     (the chapter passes its own). Everything random (init, shuffling) comes
     from ``seed``. Returns ``(params, history)``: ``history.loss`` is the mean
-    mini-batch loss of each epoch; accuracies are measured after each epoch.
+    mini-batch loss of each epoch; the accuracies on the training set and, when
+    given, on the held-out ``X_val, y_val`` (``history.val_acc``) are measured
+    after each epoch.
     ``blas_threads`` caps NumPy's BLAS threads while training (``None``: no
     cap): for matrices this small, extra threads cost more than they save.
     """
@@ -188,8 +190,8 @@ def train_mlp(X: np.ndarray, y: np.ndarray, X_test: np.ndarray | None = None,
                     flat[j] -= lr * m_hat / (np.sqrt(v_hat) + eps)
             hist.loss.append(float(np.mean(losses)))
             hist.train_acc.append(accuracy(predict(X, params), y))
-            if X_test is not None:
-                hist.test_acc.append(accuracy(predict(X_test, params), y_test))
+            if X_val is not None:
+                hist.val_acc.append(accuracy(predict(X_val, params), y_val))
     hist.time = time.perf_counter() - wall0
     hist.cpu = time.process_time() - cpu0
     return params, hist
