@@ -127,7 +127,7 @@ def _fresh_build_status(run: str | None) -> dict | None:
     return status if run is not None and status.get("run") == run else None
 
 
-def build_once(run: str | None = None, timeout: float = 1800) -> dict:
+def build_once(run: str | None = None, timeout: float = 2400) -> dict:
     """Build the book (``make book``'s command) unless a fresh successful build
     exists; return its status: command, returncode, seconds, log_tail, reused.
 
@@ -293,7 +293,7 @@ def prose(page: str, root: Path = ROOT) -> str:
     text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)                 # display math
     text = re.sub(r"(?<!\\)\$[^$\n]+\$", " x ", text)                    # inline math: one word
     text = re.sub(r"\]\([^)]*\)", "]", text)                              # link targets
-    text = re.sub(r"\{[\w-]+\}`[^`]*`", " x ", text)                      # roles: {ref}`...`
+    text = re.sub(r"\{[\w:-]+\}`[^`]*`", " x ", text)                     # roles: {ref}`...`, {glue:text}`...`
     return text
 
 

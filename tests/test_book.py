@@ -82,16 +82,43 @@ def page_path(page: str) -> Path:
     return HTML / f"{page}.html"
 
 
+# Added to a copy of each page before the browser opens it: after the page's scripts
+# ran, it lists the code and output boxes that scroll sideways, in a div of its own.
+OVERFLOW_PROBE = """<script>
+window.addEventListener('load', () => setTimeout(() => {
+  const out = [];
+  document.querySelectorAll('article pre').forEach((pre) => {
+    if (pre.scrollWidth > pre.clientWidth + 1) {
+      const longest = pre.innerText.split('\\n').reduce((a, b) => a.length >= b.length ? a : b, '');
+      out.push(longest.slice(0, 160));
+    }
+  });
+  const d = document.createElement('div');
+  d.id = 'nncourse-overflow';
+  d.textContent = JSON.stringify(out);
+  document.body.appendChild(d);
+}, 300));
+</script>"""
+
+
 @pytest.fixture(scope="session")
 def dom(book_build):
-    """The DOM of a page after its scripts (MathJax) ran, cached per page."""
+    """The DOM of a page after its scripts (MathJax) ran in a 1280 x 900 window, cached
+    per page; it ends with the overflow probe's report (``OVERFLOW_PROBE``)."""
     cache: dict[str, str] = {}
 
     def get(page: str) -> str:
         if page not in cache:
             path = page_path(page)
             assert path.is_file(), f"{path} was not built"
-            proc = run_chromium("--virtual-time-budget=10000", "--dump-dom", path.as_uri())
+            probe = path.with_name(f"_probe_{path.name}")   # beside the page: its assets resolve
+            probe.write_text(path.read_text(encoding="utf-8").replace("</body>", OVERFLOW_PROBE + "</body>"),
+                             encoding="utf-8")
+            try:
+                proc = run_chromium("--virtual-time-budget=15000", "--window-size=1280,900", "--dump-dom",
+                                    probe.as_uri())
+            finally:
+                probe.unlink()
             assert "<html" in proc.stdout, f"no DOM dumped for {page}: {proc.stderr[-1000:]}"
             cache[page] = proc.stdout
         return cache[page]
@@ -308,36 +335,11 @@ def test_every_figure_is_numbered_captioned_and_drawn_by_a_hidden_cell(page):
                      "caption + tags: [hide-input]):\n  " + "\n  ".join(bad))
 
 
-OVERFLOW_PROBE = """<script>
-window.addEventListener('load', () => setTimeout(() => {
-  const out = [];
-  document.querySelectorAll('article pre').forEach((pre) => {
-    if (pre.scrollWidth > pre.clientWidth + 1) {
-      const longest = pre.innerText.split('\\n').reduce((a, b) => a.length >= b.length ? a : b, '');
-      out.push(longest.slice(0, 160));
-    }
-  });
-  const d = document.createElement('div');
-  d.id = 'nncourse-overflow';
-  d.textContent = JSON.stringify(out);
-  document.body.appendChild(d);
-}, 300));
-</script>"""
-
-
 @pytest.mark.parametrize("page", PAGES)
-def test_no_code_line_scrolls(page):
+def test_no_code_line_scrolls(page, dom):
     """At a laptop's window width (1280 px), no code or output box scrolls sideways:
     a reader sees every line whole (STYLE.md: a printed line fits the code box)."""
-    src = page_path(page)
-    probe = src.with_name(f"_overflow_probe_{src.name}")   # beside the page: its assets resolve
-    probe.write_text(src.read_text(encoding="utf-8").replace("</body>", OVERFLOW_PROBE + "</body>"),
-                     encoding="utf-8")
-    try:
-        proc = run_chromium("--virtual-time-budget=15000", "--window-size=1280,900", "--dump-dom", probe.as_uri())
-    finally:
-        probe.unlink()
-    m = re.search(r'<div id="nncourse-overflow">(.*?)</div>', proc.stdout, re.S)
+    m = re.search(r'<div id="nncourse-overflow">(.*?)</div>', dom(page), re.S)
     assert m, f"the overflow probe did not run on {page}"
     lines = json.loads(html.unescape(m.group(1)))
     assert not lines, f"{page}: {len(lines)} code boxes scroll sideways; their longest lines:\n  " + "\n  ".join(lines)
