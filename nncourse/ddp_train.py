@@ -100,29 +100,34 @@ def train(args: argparse.Namespace, rank: int = 0, world_size: int = 1,
     if args.batch_size % world_size:
         raise ValueError(f"--batch-size {args.batch_size} is not divisible by {world_size} processes")
     vocab, train_ids = load_data(args.chars)
-    torch.manual_seed(args.seed)               # the same initial weights on every rank
-    model = GPT(len(vocab), args.seq_len, n_layer=args.n_layer, n_head=args.n_head,
-                d_model=args.d_model).to(device)
+    torch.manual_seed(args.seed)        # the same initial weights everywhere
+    model = GPT(len(vocab), args.seq_len, n_layer=args.n_layer,
+                n_head=args.n_head, d_model=args.d_model).to(device)
     if world_size > 1:
-        model = DDP(model, device_ids=[device.index] if device.type == "cuda" else None)
+        ids = [device.index] if device.type == "cuda" else None
+        model = DDP(model, device_ids=ids)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
     dtype = DTYPES[args.dtype]
-    scaler = torch.amp.GradScaler(device.type) if dtype == torch.float16 else None
-    gen = torch.Generator().manual_seed(args.seed)   # the same global batches on every rank
+    fp16 = dtype == torch.float16
+    scaler = torch.amp.GradScaler(device.type) if fp16 else None
+    # the same global batches on every rank
+    gen = torch.Generator().manual_seed(args.seed)
     b = args.batch_size // world_size
     lo, hi = rank * b, (rank + 1) * b
     losses = []
     for step in range(1, args.steps + 1):
-        x, y = random_windows(train_ids, args.batch_size, args.seq_len, gen)  # (B, T) global
-        x, y = x[lo:hi].to(device), y[lo:hi].to(device)                       # (B / world, T)
-        with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
+        # the global batch (B, T), then this rank's slice (B / world, T)
+        x, y = random_windows(train_ids, args.batch_size, args.seq_len, gen)
+        x, y = x[lo:hi].to(device), y[lo:hi].to(device)
+        with torch.autocast(device.type, dtype=dtype,
+                            enabled=dtype is not None):
             _, loss = model(x, y)
         optimizer.zero_grad(set_to_none=True)
         if scaler is not None:
             scaler.scale(loss).backward()
             scaler.unscale_(optimizer)
         else:
-            loss.backward()                    # DDP: gradients averaged over the ranks here
+            loss.backward()          # DDP: the ranks' gradients averaged here
         nn.utils.clip_grad_norm_(model.parameters(), args.clip)
         if scaler is not None:
             scaler.step(optimizer)
