@@ -34,7 +34,7 @@ import torch
 
 from nncourse.datasets import shakespeare
 from nncourse.gpt import GPT
-from nncourse.gpu import (count_parameters, get_device, matmul_flops, mfu, model_flops_per_token,
+from nncourse.gpu import (get_device, matmul_flops, mfu, model_flops_per_token,
                           peak_flops, synchronize, train_throughput)
 from nncourse.text import CharVocab, random_windows
 
@@ -130,8 +130,10 @@ def main(argv=None) -> int:
     ids = vocab.encode(train_text[:2_000_000])
     peak, source = device_peak(device, args.peak_tflops)
 
-    n_params = count_parameters(GPT(len(vocab), cfg["block_size"], n_layer=cfg["n_layer"],
-                                    n_head=cfg["n_head"], d_model=cfg["d_model"]))
+    model = GPT(len(vocab), cfg["block_size"], n_layer=cfg["n_layer"], n_head=cfg["n_head"],
+                d_model=cfg["d_model"])
+    # N without the embedding tables (Kaplan et al. 2020; chapter 9): a lookup is not a product
+    n_params = sum(p.numel() for name, p in model.named_parameters() if "emb" not in name)
     fpt = model_flops_per_token(n_params, cfg["n_layer"], cfg["d_model"], cfg["block_size"])
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else cpu_name()
     print(f"device: {device.type} ({name}), torch {torch.__version__}, "
