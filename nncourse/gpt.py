@@ -23,7 +23,7 @@ Text comes in through ``nncourse.text`` (``CharVocab``, ``random_windows``), and
 ``nncourse.charlm.train_lm`` trains a ``GPT`` as it trains chapter 7's LSTM.
 
 Shapes in comments: B batch, T time (positions), C channels (``d_model``),
-H heads, D = C / H the width of one head, V the vocabulary size.
+H heads, d = C / H the width of one head, V the vocabulary size.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class CausalSelfAttention(nn.Module):
     """Multi-head self-attention with a causal mask.
 
     One linear layer computes queries, keys and values for all heads at once;
-    head h uses channels ``h*D:(h+1)*D`` of each. Set ``keep_weights = True``
+    head h uses channels ``h*d:(h+1)*d`` of each. Set ``keep_weights = True``
     to compute the attention weights explicitly and keep them in
     ``self.weights`` ``(B, H, T, T)`` (for plots); otherwise PyTorch's fused
     ``scaled_dot_product_attention`` does the work. ``alibi=True`` adds
@@ -97,7 +97,7 @@ class CausalSelfAttention(nn.Module):
         B, T, C = x.shape
         H = self.n_heads
         q, k, v = self.qkv(x).split(C, dim=2)                     # 3 x (B, T, C)
-        # Cut the channels into H heads of D = C // H: (B, T, C) -> (B, H, T, D)
+        # Cut the channels into H heads of d = C // H: (B, T, C) -> (B, H, T, d)
         q, k, v = (z.view(B, T, H, C // H).transpose(1, 2) for z in (q, k, v))
         p = self.dropout if self.training else 0.0
         bias = self._alibi_bias(T, q) if self.alibi else None          # (1, H, T, T)
@@ -108,7 +108,7 @@ class CausalSelfAttention(nn.Module):
             allowed = torch.ones(T, T, dtype=torch.bool, device=x.device).tril()
             w = scores.masked_fill(~allowed, float("-inf")).softmax(dim=-1)
             self.weights = w.detach()
-            y = F.dropout(w, p, self.training) @ v                 # (B, H, T, D)
+            y = F.dropout(w, p, self.training) @ v                 # (B, H, T, d)
         elif bias is not None:                                     # the bias holds the mask
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=p)
         else:

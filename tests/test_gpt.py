@@ -173,3 +173,74 @@ def test_adamw_decays_matrices_only(tie):
     ids = [id(p) for g in opt.param_groups for p in g["params"]]
     assert sorted(ids) == sorted(id(p) for p in model.parameters())   # each once
     assert opt.defaults["betas"] == (0.9, 0.95)
+
+
+# ---------------------------------------------------------------- the GPT that chapter 8 writes on the page
+def _page_gpt_class():
+    """The ``GPT`` class that chapter 8 defines in a code cell, executed as the book runs it:
+    with the names the page imports (the block is nncourse's, imported unseen)."""
+    import torch.nn.functional as F
+    from torch import nn
+
+    from nncourse import book
+
+    cells = [c.source for c in book.read("book/ch08_transformer").cells
+             if c.cell_type == "code" and "class GPT(nn.Module)" in c.source]
+    assert len(cells) == 1, "chapter 8 defines its GPT in one code cell"
+    names = {"math": math, "torch": torch, "nn": nn, "F": F, "TransformerBlock": TransformerBlock}
+    exec(compile(cells[0], "ch08_transformer: class GPT", "exec"), names)
+    return names["GPT"]
+
+
+@pytest.mark.parametrize("positions", ["learned", "alibi"])
+def test_the_chapters_gpt_is_nncourse_gpt(positions):
+    """Chapter 8 builds its GPT on the page; nncourse.gpt.GPT (which chapter 9 and the
+    benchmark train) must be the same model: the same weights from the same seed (so
+    the chapter's training prints the benchmark model's numbers), the same state_dict
+    keys, logits, loss, sampled text and greedy text."""
+    PageGPT = _page_gpt_class()
+    config = dict(block_size=16, n_layer=2, n_head=4, d_model=32, d_ff=48, positions=positions)
+    torch.manual_seed(0)
+    page = PageGPT(11, **config)
+    torch.manual_seed(0)
+    ref = GPT(11, **config)
+    page_state, ref_state = page.state_dict(), ref.state_dict()
+    assert list(page_state) == list(ref_state)
+    for name in ref_state:                          # same seed, same initial weights
+        assert torch.equal(page_state[name], ref_state[name]), name
+
+    torch.manual_seed(1)
+    ref = GPT(11, **config).eval()                  # other weights, loaded into the page's model
+    page.load_state_dict(ref.state_dict(), strict=True)
+    page.eval()
+    g = torch.Generator().manual_seed(2)
+    idx = torch.randint(0, 11, (3, 12), generator=g)
+    targets = torch.randint(0, 11, (3, 12), generator=g)
+    with torch.no_grad():
+        logits, loss = page(idx, targets)
+        ref_logits, ref_loss = ref(idx, targets)
+        assert page(idx)[1] is None
+    torch.testing.assert_close(logits, ref_logits, atol=1e-6, rtol=1e-6)
+    assert abs(loss.item() - ref_loss.item()) < 1e-6
+    with pytest.raises(ValueError):
+        page(torch.zeros(1, 17, dtype=torch.long))
+
+    # sampling: the same draws from the same generator; windows longer than block_size
+    start = idx[:, :2]
+    sampled = page.generate(start, 20, temperature=0.8, generator=torch.Generator().manual_seed(3))
+    assert torch.equal(sampled, ref.generate(start, 20, temperature=0.8,
+                                             generator=torch.Generator().manual_seed(3)))
+    # greedy (top-k 1) is the argmax of nncourse's logits, step after step
+    greedy = page.generate(start, 20, top_k=1, generator=torch.Generator().manual_seed(4))
+    want = start
+    with torch.no_grad():
+        for _ in range(20):
+            nxt = ref(want[:, -16:])[0][:, -1].argmax(-1, keepdim=True)
+            want = torch.cat([want, nxt], dim=1)
+    assert torch.equal(greedy, want)
+    # top-k k draws only among the k most likely characters
+    k = 3
+    topk = page.generate(start, 1, top_k=k, generator=torch.Generator().manual_seed(5))[:, -1]
+    with torch.no_grad():
+        allowed = ref(start)[0][:, -1].topk(k, dim=-1).indices
+    assert (allowed == topk[:, None]).any(dim=1).all()
