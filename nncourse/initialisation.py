@@ -14,7 +14,8 @@ def signal_through_depth(act, act_slope, weight_std, depth=50, width=256, seed=0
     """Std of the activations (forward) and of the gradients (backward)
     at every layer of a deep stack A <- act(A @ W), W ~ N(0, weight_std^2)."""
     if depth < 1 or width < 1:
-        raise ValueError(f"depth and width must be >= 1, got depth={depth}, width={width}")
+        raise ValueError(f"depth and width must be >= 1, "
+                         f"got depth={depth}, width={width}")
     rng = np.random.default_rng(seed)
     A = rng.normal(size=(256, width))          # a batch of inputs (N, D)
     Ws, Zs, forward = [], [], []

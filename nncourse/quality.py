@@ -287,7 +287,8 @@ def runs(data: dict) -> str:
         s, mach = r["settings"], r["machine"]
         done = ", ".join(f"{k} {s[k]}" for k in ("epochs", "steps", "budget_s", "batch", "threads") if k in s)
         out.append(f"{m.name}: {m.format(r['value'])} after {r['train_seconds']:.1f} s ({r['cpu_seconds']:.1f} s CPU)\n"
-                   f"    {m.code}; {m.data}\n"
+                   f"    {m.code}\n"
+                   f"    {m.data}\n"
                    f"    {done}\n"
                    f"    {mach['cpu']}, {mach['cores']} cores, load {r['load'][0]:.1f} to {r['load'][1]:.1f}, "
                    f"{r['date'][:10]}")

@@ -86,6 +86,7 @@ def page_path(page: str) -> Path:
 # ran, it lists the code and output boxes that scroll sideways, in a div of its own.
 OVERFLOW_PROBE = """<script>
 window.addEventListener('load', () => setTimeout(() => {
+  document.querySelectorAll('details').forEach((d) => { d.open = true; });  // folded code too
   const out = [];
   document.querySelectorAll('article pre').forEach((pre) => {
     if (pre.scrollWidth > pre.clientWidth + 1) {

@@ -98,7 +98,7 @@ def test_bits_per_character_rows(tmp_path):
     assert "| character GPT (ch. 8) | validation bits per character, Shakespeare | not measured yet |" in shown
     assert shown.count("not measured yet") == len(quality.MODELS) - 1
     told = quality.runs(quality.read(path))
-    assert ("character LSTM: 2.360 after 20.0 s (1.5 s CPU)\n    nncourse.charlm.CharLSTM; Shakespeare (characters)\n"
+    assert ("character LSTM: 2.360 after 20.0 s (1.5 s CPU)\n    nncourse.charlm.CharLSTM\n    Shakespeare (characters)\n"
             "    epochs 2, threads 1\n") in told
     assert "character GPT: not measured yet (benchmarks/shakespeare_lm.py --json)" in told
 
