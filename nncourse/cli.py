@@ -7,6 +7,8 @@ Instructors:  nncourse release --all
               nncourse feedback ch01_neuron
               nncourse report ch01_neuron       (class report from the last grading)
               nncourse extend ch01_neuron alice --days 2
+Anyone:       nncourse predict tagger.onnx photo.jpg ...   (chapter 10's shipped model;
+              exit 1 when some file could not be read)
 Exit status: 0 success (for ``check``: every visible check passed), 1 a check
 failed, 2 the command could not do its job (bad arguments, no sandbox, ...).
 """
@@ -163,6 +165,19 @@ def cmd_feedback(a) -> int:
     return 0
 
 
+def cmd_predict(a) -> int:
+    from . import shipping  # torch and onnxruntime: imported only for this command
+
+    try:
+        rows = shipping.predict_files(a.model, a.images)
+    except ValueError as err:  # the model: missing, unknown format, cannot be loaded
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for r in rows:
+        print(f"{r.file}: error: {r.error}" if r.error else f"{r.file}: {r.label} ({r.probability:.2f})")
+    return 1 if any(r.error for r in rows) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="nncourse", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -216,6 +231,21 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("--autograded-dir", default=str(gradebook.AUTOGRADED))
     f.add_argument("--feedback-dir", default=str(gradebook.FEEDBACK))
     f.set_defaults(fn=cmd_feedback)
+    pr = sub.add_parser(
+        "predict", help="classify image files with an exported model (chapter 10)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Print one line per image file: 'FILE: CLASS (PROBABILITY)', or 'FILE: error: REASON'\n"
+                    "for a file that is missing, empty, not an image or corrupt (the other files are\n"
+                    "still classified). Each photo is preprocessed as Fashion-MNIST's images were made:\n"
+                    "greyscale, cropped to the item (the pixels that differ from the border's colour),\n"
+                    "squared, resized to 28x28 with antialiasing, inverted to bright-on-black, scaled to\n"
+                    "[0, 1] (nncourse.shipping.preprocess_photo).\n"
+                    "Exit status: 0 every file classified, 1 some file could not be read, 2 bad MODEL.")
+    pr.add_argument("model", metavar="MODEL",
+                    help="an .onnx file (run with onnxruntime), a .pt2 torch.export program, or a .pt "
+                         "state dict of nncourse.tagger.build_tagger_cnn")
+    pr.add_argument("images", metavar="IMAGE", nargs="+", help="image files (PNG, JPEG, ...)")
+    pr.set_defaults(fn=cmd_predict)
     a = p.parse_args(argv)
     try:
         return a.fn(a)

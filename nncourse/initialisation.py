@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 
-def signal_through_depth(act, act_slope, weight_std, depth=50, width=256, seed=0):
+def signal_through_depth(act, act_slope, weight_std, depth=50, width=256,
+                         seed=0):
     """Std of the activations (forward) and of the gradients (backward)
     at every layer of a deep stack A <- act(A @ W), W ~ N(0, weight_std^2)."""
     if depth < 1 or width < 1:
