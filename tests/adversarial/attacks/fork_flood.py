@@ -1,7 +1,9 @@
 # kind: fork flood: os.fork() in a loop, every child turned into a sleeping process (with a marker), until fork fails 50 times
 # expect: sigmoid 0 (it reports how many processes it got); at most 32 processes; none alive once its grading ends; the other functions full marks
 # max: sigmoid=0
-# see: fork flood: ([0-9]|[12][0-9]|3[01]) processes started
+# (on a busy machine, 31 interpreter start-ups can outlast the cell's 10 s of wall time: then the cell
+#  is stopped instead; either way it scores 0, stays within 32 processes and leaves none behind)
+# see: fork flood: ([0-9]|[12][0-9]|3[01]) processes started|answer cell failed: this cell took longer than its time limit
 # %% sigmoid
 import os
 import sys
