@@ -263,6 +263,8 @@ def _line(lines: list[str], i: int) -> str:
 PROSE_WORDS_MAX = 4500     # a chapter is read in one sitting (issue 15)
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+_PROSE_DIRECTIVE = re.compile(r"\{(admonition|note|tip|important|warning|caution|attention|seealso|"
+                              r"hint|margin|sidebar|figure|epigraph|topic|dropdown)\b")
 
 
 def prose(page: str, root: Path = ROOT) -> str:
@@ -280,8 +282,7 @@ def prose(page: str, root: Path = ROOT) -> str:
             info = line.strip()[len(m.group(1)):].strip()
             fence = m.group(1)
             # prose directives (admonitions, figures) keep their text; code and math do not
-            skipping = not re.match(r"\{(admonition|note|tip|important|warning|caution|attention|seealso|"
-                                    r"hint|margin|sidebar|figure|epigraph|topic|dropdown)\b", info)
+            skipping = not _PROSE_DIRECTIVE.match(info)
             continue
         if fence is not None and line.strip() == fence:
             fence, skipping = None, False

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .numpy_mlp import log_softmax
+
 T_MIN, T_MAX = 0.05, 20.0
 _INV_PHI = (math.sqrt(5.0) - 1.0) / 2.0          # 0.618...
 
@@ -62,19 +64,14 @@ def _check_T(T) -> float:
     return float(T)
 
 
-def _log_softmax(Z: np.ndarray) -> np.ndarray:
-    Z = Z - Z.max(axis=1, keepdims=True)                                  # (N, K)
-    return Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
-
-
 def softmax_T(logits, T: float = 1.0) -> np.ndarray:
     """``softmax(logits / T)`` row by row, ``(N, K)`` -> ``(N, K)``, float64."""
     Z, _ = _check(logits, np.zeros(len(_as_numpy(logits)), dtype=np.int64), "logits")
-    return np.exp(_log_softmax(Z / _check_T(T)))
+    return np.exp(log_softmax(Z / _check_T(T)))
 
 
 def _nll(Z: np.ndarray, labels: np.ndarray, T: float) -> float:
-    return float(-_log_softmax(Z / T)[np.arange(len(labels)), labels].mean())
+    return float(-log_softmax(Z / T)[np.arange(len(labels)), labels].mean())
 
 
 def nll(logits, labels, T: float = 1.0) -> float:

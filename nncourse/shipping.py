@@ -30,6 +30,7 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .datasets import FASHION_CLASSES
+from .numpy_mlp import softmax
 from .tagger import FASHION7_CLASSES, TAGGER_NAMES, build_tagger_cnn
 
 ONNX_OPSET = 17          # supported by the installed onnx (up to 28) and onnxruntime
@@ -268,12 +269,6 @@ class Prediction(NamedTuple):
     label: str | None
     probability: float | None
     error: str | None = None
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    z = logits - logits.max(axis=1, keepdims=True)                  # (N, K), stable
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def predict_files(model_path: Path | str, paths: Sequence[Path | str]) -> list[Prediction]:

@@ -191,14 +191,12 @@ def save(results: list[SubmissionResult], assignment: str, db_url: str = DEFAULT
     in the gradebook); a manual score is kept, and flagged for review when the
     answer it scored has changed (a resubmission). Returns warnings.
     """
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook, MissingEntry, Student
 
     config = course_config()
     late = _late_penalty_plugin(config)
     with Gradebook(db_url, course_id=config.CourseDirectory.course_id) as gb:
         warnings = register_assignment(gb, assignment, db_url)
-        from nbgrader.api import Student
-
         known = {s.id for s in gb.students}
         gb.db.add_all(Student(id=s) for s in dict.fromkeys(r.student for r in results) if s not in known)
         gb.db.commit()                    # new students in one transaction
