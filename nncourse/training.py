@@ -84,7 +84,7 @@ class History:
     train_loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     val_acc: list[float] = field(default_factory=list)
-    best_epoch: int | None = None     # 1-based epoch of the lowest validation loss
+    best_epoch: int | None = None     # 1-based epoch of the best monitored validation value
     stopped_early: bool = False
     seconds: float = 0.0              # wall-clock seconds of fit's epochs (with validation)
     stopped_by_time: bool = False     # max_seconds ended the training
@@ -93,13 +93,16 @@ class History:
 def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, loss_fn,
         epochs: int, val_loader=None, patience: int | None = None, restore_best: bool = False,
         progress: bool = True, plot: "LivePlot | None" = None, desc: str = "epochs",
-        device=None, max_seconds: float | None = None, scheduler=None) -> History:
+        device=None, max_seconds: float | None = None, scheduler=None,
+        monitor: str = "val_loss") -> History:
     """Train for up to ``epochs`` epochs; return a :class:`History`.
 
     With a ``val_loader`` every epoch ends with the validation loss and
-    accuracy. ``patience``: stop once the validation loss has not improved for
-    that many epochs (early stopping). ``restore_best``: load the weights of
-    the best validation epoch at the end. ``plot``: a :class:`LivePlot` to
+    accuracy. ``monitor``: what "best" means, ``"val_loss"`` (lowest) or
+    ``"val_acc"`` (highest; ties keep the earlier epoch). ``patience``: stop
+    once the monitored value has not improved for that many epochs (early
+    stopping on its plateau). ``restore_best``: load the weights of the best
+    validation epoch at the end. ``plot``: a :class:`LivePlot` to
     update after every epoch. ``max_seconds``: a time budget; no epoch is
     started that would, at the mean pace of the epochs so far, end after it
     (the first epoch always runs). ``scheduler``: a learning-rate scheduler
@@ -111,10 +114,15 @@ def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, 
         raise ValueError(f"max_seconds must be > 0, got {max_seconds}")
     if (patience is not None or restore_best) and val_loader is None:
         raise ValueError("early stopping and restore_best need a val_loader")
+    if monitor not in ("val_loss", "val_acc"):
+        raise ValueError(f"monitor must be 'val_loss' or 'val_acc', got {monitor!r}")
+    if patience is not None and patience < 1:
+        raise ValueError(f"patience must be >= 1, got {patience}")
     from tqdm.auto import tqdm
 
     history = History()
-    best_loss, best_state, waited = math.inf, None, 0
+    sign = 1.0 if monitor == "val_loss" else -1.0     # minimise sign * value
+    best, best_state, waited = math.inf, None, 0
     bar = tqdm(range(epochs), desc=desc, disable=not progress)
     start = _clock()
     for epoch in bar:
@@ -130,8 +138,9 @@ def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, 
             history.val_loss.append(val_loss)
             history.val_acc.append(val_acc)
             postfix.update({"val loss": f"{val_loss:.4f}", "val acc": f"{val_acc:.3f}"})
-            if val_loss < best_loss:
-                best_loss, history.best_epoch, waited = val_loss, epoch + 1, 0
+            value = sign * (val_loss if monitor == "val_loss" else val_acc)
+            if value < best:
+                best, history.best_epoch, waited = value, epoch + 1, 0
                 if restore_best:
                     best_state = copy.deepcopy(model.state_dict())
             else:

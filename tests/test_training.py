@@ -154,3 +154,54 @@ def test_fit_time_budget_and_scheduler():
     with pytest.raises(ValueError):
         fit(model, DataLoader(TensorDataset(X, y)), opt, torch.nn.CrossEntropyLoss(),
             epochs=1, progress=False, max_seconds=0)
+
+
+def _scripted_validation(monkeypatch, values):
+    """Make fit's validation return the scripted (loss, accuracy) pairs in turn,
+    and let each epoch stamp its number into the model's bias."""
+    import nncourse.training as training
+    it = iter(values)
+    monkeypatch.setattr(training, "loss_and_accuracy", lambda *a, **k: next(it))
+    epoch = iter(range(1, 100))
+
+    def one_epoch(model, *a, **k):
+        with torch.no_grad():
+            model[-1].bias.fill_(next(epoch))
+        return 1.0
+    monkeypatch.setattr(training, "train_one_epoch", one_epoch)
+
+
+def test_fit_monitors_the_validation_accuracy(monkeypatch):
+    # the loss keeps falling while the accuracy plateaus after epoch 3:
+    # on val_acc the plateau stops training, on val_loss it would not
+    scripted = [(1.0, 0.50), (0.9, 0.70), (0.8, 0.80), (0.7, 0.80), (0.6, 0.79), (0.5, 0.80),
+                (0.4, 0.80), (0.3, 0.80)]
+    _scripted_validation(monkeypatch, scripted)
+    X, y = _data()
+    model = _model()
+    loader = DataLoader(TensorDataset(X, y), batch_size=25)
+    hist = fit(model, loader, torch.optim.SGD(model.parameters(), lr=0.1),
+               torch.nn.CrossEntropyLoss(), epochs=8, val_loader=loader, patience=3,
+               restore_best=True, progress=False, monitor="val_acc")
+    assert hist.best_epoch == 3            # ties do not count as improvement
+    assert hist.stopped_early and len(hist.val_acc) == 6
+    assert float(model[-1].bias[0]) == 3   # epoch 3's weights are back
+
+    _scripted_validation(monkeypatch, scripted)
+    hist = fit(_model(), loader, torch.optim.SGD(model.parameters(), lr=0.1),
+               torch.nn.CrossEntropyLoss(), epochs=8, val_loader=loader, patience=3,
+               progress=False)
+    assert hist.best_epoch == 8 and not hist.stopped_early
+
+
+def test_fit_rejects_an_unknown_monitor_and_zero_patience():
+    X, y = _data()
+    model = _model()
+    loader = DataLoader(TensorDataset(X, y))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="monitor"):
+        fit(model, loader, opt, torch.nn.CrossEntropyLoss(), epochs=1, val_loader=loader,
+            progress=False, monitor="accuracy")
+    with pytest.raises(ValueError, match="patience"):
+        fit(model, loader, opt, torch.nn.CrossEntropyLoss(), epochs=1, val_loader=loader,
+            patience=0, progress=False)
