@@ -101,6 +101,21 @@ MODELS = (
     Model("gpt_shakespeare", "character GPT", "ch08_transformer",
           "Shakespeare (characters)", "validation bits per character", False,
           "benchmarks/shakespeare_lm.py", "nncourse.gpt.GPT"),
+    Model("tagger_fashion3", "product tagger", "ch10_practice",
+          "Fashion-MNIST T-shirt/top, Coat, Shirt (15,000 train / 3,000 validation / 3,000 test)",
+          "test accuracy", True, "benchmarks/tagger_fashion.py",
+          "nncourse.tagger.load_pretrained, new head, fine-tuned"),
+    Model("tagger_uploads", "product tagger, uploads", "ch10_practice",
+          "3,000 simulated uploads of the test images (nncourse.uploads), preprocessed",
+          "accuracy", True, "benchmarks/tagger_fashion.py",
+          "the same model, nncourse.shipping.preprocess_photo"),
+    Model("tagger_ece", "product tagger, ECE", "ch10_practice",
+          "the 3,000 test images", "expected calibration error (15 bins)", False,
+          "benchmarks/tagger_fashion.py", "the same model, softmax as it is"),
+    Model("tagger_ece_scaled", "product tagger, ECE scaled", "ch10_practice",
+          "the 3,000 test images", "expected calibration error (15 bins)", False,
+          "benchmarks/tagger_fashion.py",
+          "the same model, temperature fitted on the validation images"),
 )
 BY_ID = {m.id: m for m in MODELS}
 ROW_KEYS = {"value", "train_seconds", "cpu_seconds", "params", "curve", "settings", "command",
@@ -163,8 +178,10 @@ def _row_problems(mid: str, row) -> list[str]:
         out.append(f"value {value!r} is not a finite number")
     elif model.percent and not 0 <= value <= 1:
         out.append(f"value {value} is an accuracy outside [0, 1] (fractions, not percent)")
-    elif not model.percent and not 0 < value < 8:
+    elif "bits" in model.metric and not 0 < value < 8:
         out.append(f"value {value} is not a plausible number of bits per character (0, 8)")
+    elif "calibration error" in model.metric and not 0 <= value <= 1:
+        out.append(f"value {value} is a calibration error outside [0, 1]")
     for key in ("train_seconds", "cpu_seconds"):
         if not (_number(row.get(key)) and row[key] > 0):
             out.append(f"{key} {row.get(key)!r} is not a positive number")
@@ -295,27 +312,46 @@ def runs(data: dict) -> str:
     return "\n".join(out)
 
 
+def _family(m: Model) -> str:
+    """The panel a model's curve goes to: models with comparable metrics share one."""
+    if m.percent:
+        return "accuracy"
+    if "bits" in m.metric:
+        return "bits"
+    return m.metric
+
+
+_PANELS = {"accuracy": ("accuracy (%)", "images: higher is better"),
+           "bits": ("validation bits per character", "Shakespeare: lower is better"),
+           "expected calibration error (15 bins)": ("expected calibration error",
+                                                    "calibration: lower is better")}
+
+
 def plot_curves(data: dict):
-    """Two panels, metric against training seconds: accuracies (higher is better)
-    and bits per character (lower is better). Returns the figure."""
+    """One panel per kind of metric, metric against training seconds: accuracies
+    (higher is better), bits per character (lower is better), and each other
+    metric of MODELS. Returns the figure."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(9, 3.6), layout="constrained")
-    axes = fig.subplots(1, 2)
-    for ax, percent in zip(axes, (True, False)):
+    families = list(dict.fromkeys(_family(m) for m in MODELS))
+    fig = Figure(figsize=(4.5 * len(families), 3.6), layout="constrained")
+    axes = fig.subplots(1, len(families), squeeze=False)[0]
+    for ax, family in zip(axes, families):
         for m in MODELS:
             r = data["rows"].get(m.id)
-            if m.percent != percent or r is None:
+            if _family(m) != family or r is None:
                 continue
             s, v = r["curve"]["seconds"], r["curve"]["value"]
-            scale = 100 if percent else 1
+            scale = 100 if m.percent else 1
             ax.plot(s, [x * scale for x in v], marker="o", ms=3, label=m.name)
         ax.set_xscale("log")
         ax.set_xlabel("training seconds (log scale)")
-        ax.set_ylabel("test accuracy (%)" if percent else "validation bits per character")
-        ax.set_title("images: higher is better" if percent else "Shakespeare: lower is better")
+        better = "higher" if next(m for m in MODELS if _family(m) == family).higher_is_better else "lower"
+        ylabel, title = _PANELS.get(family, (family, f"{better} is better"))
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
         if ax.get_lines():
-            ax.legend()
+            ax.legend(fontsize="small")
         else:
             ax.text(0.5, 0.5, "not measured yet", ha="center", va="center", transform=ax.transAxes)
     return fig

@@ -88,6 +88,33 @@ def test_problems_names_what_is_wrong():
     assert "resnet: unknown model id" in found and "gpt_shakespeare: keys: missing" in found
 
 
+def test_calibration_error_rows(tmp_path):
+    path = tmp_path / "q.json"
+    quality.record(path, "tagger_ece", **row(0.031, (10.0, 20.0), (0.05, 0.031)))
+    with pytest.raises(ValueError, match="calibration error outside"):
+        quality.record(path, "tagger_ece_scaled", **row(1.5, (10.0, 20.0), (2.0, 1.5)))
+    shown = quality.markdown_table(quality.read(path))
+    assert "| 0.031 | 20.0 |" in shown
+
+
+def test_curves_have_one_panel_per_kind_of_metric(tmp_path):
+    path = tmp_path / "q.json"
+    quality.record(path, "cnn_fashion", **row(0.9))
+    quality.record(path, "tagger_uploads", **row(0.8, (1.0, 2.0), (0.7, 0.8)))
+    quality.record(path, "tagger_ece", **row(0.03, (1.0, 2.0), (0.05, 0.03)))
+    fig = quality.plot_curves(quality.read(path))
+    axes = {ax.get_title(): ax for ax in fig.axes}
+    assert {"images: higher is better", "Shakespeare: lower is better",
+            "calibration: lower is better"} <= set(axes)
+    assert len(axes) == len(fig.axes)                                      # titles differ
+    images = axes["images: higher is better"]
+    assert sorted(l.get_label() for l in images.get_lines()) == ["CNN", "product tagger, uploads"]
+    assert list(images.get_lines()[0].get_ydata()) == [80.0, 90.0]        # percent
+    assert [l.get_label() for l in axes["calibration: lower is better"].get_lines()] == [
+        "product tagger, ECE"]
+    assert not axes["Shakespeare: lower is better"].get_lines()
+
+
 def test_bits_per_character_rows(tmp_path):
     path = tmp_path / "q.json"
     quality.record(path, "lstm_shakespeare", **row(2.36, (10.0, 20.0), (2.9, 2.36)))
