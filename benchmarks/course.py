@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from nncourse import book, quality  # noqa: E402
 
 GOAL_COLD, GOAL_CACHED, GOAL_SUITE, GOAL_GRADE_CPU = 600, 60, 1500, 1.0
-TRAINING_CHAPTERS = ("ch06", "ch07", "ch08")
+TRAINING_CHAPTERS = ("ch06", "ch07", "ch08", "ch10", "ch11")
 MODEL_BENCHMARKS = ["benchmarks/mlp_digits.py", "benchmarks/cnn_fashion.py", "benchmarks/shakespeare_lm.py"]
 
 

@@ -477,3 +477,63 @@ def ring_allreduce_diagram(n: int = 4, figsize=(9.0, 3.4)):
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.93,
                         wspace=0.05, hspace=0.25)
     return fig
+
+
+# ---------------------------------------------------------------- chapter 10: the residual block
+__all__ += ["residual_block_diagram"]
+
+
+def residual_block_diagram(figsize=(8.0, 4.0)):
+    """Three blocks side by side, read from the bottom up: (a) a plain block, conv
+    3x3 -> BN -> ReLU -> conv 3x3 -> BN -> ReLU; (b) the residual block with the
+    identity shortcut (same shape in and out); (c) the residual block that changes
+    the shape (stride 2, more channels), whose shortcut is conv 1x1 with that
+    stride and BN. The shortcut (thick line) is added to the branch's output
+    before the last ReLU; no convolution has a bias. Returns the figure."""
+    use_course_style()
+    fig, axes = plt.subplots(1, 3, figsize=figsize)
+    layers = [("conv 3x3{s}", "#c6dbef"), ("batch norm", "#e5e5e5"), ("ReLU", "#fdd9b5"),
+              ("conv 3x3", "#c6dbef"), ("batch norm", "#e5e5e5")]
+    panels = [("(a) plain block", None, "x (N, C, H, W)", "(N, C, H, W)"),
+              ("(b) residual block,\nidentity shortcut", "identity", "x (N, C, H, W)", "(N, C, H, W)"),
+              ("(c) residual block,\nprojection shortcut", "projection",
+               "x (N, C, H, W)", "(N, 2C, ⌈H/2⌉, ⌈W/2⌉)")]
+    w, h, step = 2.1, 0.42, 0.62                 # box width and height, distance between boxes
+    for ax, (title, shortcut, x_in, x_out) in zip(axes, panels):
+        ax.set(xlim=(-1.25, 2.6), ylim=(-0.55, 5.3), title=title)
+        ax.title.set_fontsize(9)
+        ax.axis("off")
+        stride = " stride 2" if shortcut == "projection" else ""
+        ax.text(0, -0.35, x_in, ha="center", va="center", fontsize=8)
+        y = 0.35
+        _arrow(ax, (0, -0.2), (0, y))
+        for i, (name, color) in enumerate(layers):
+            _box(ax, -w / 2, y, w, h, name.format(s="," + stride if i == 0 and stride else ""), color, fontsize=7.5)
+            if i < len(layers) - 1:
+                _arrow(ax, (0, y + h), (0, y + step))
+            y += step
+        top = y - step + h                       # the top of the last batch norm
+        plus = top + 0.35
+        relu = plus + 0.4
+        if shortcut is None:
+            _arrow(ax, (0, top), (0, relu))
+        else:
+            _arrow(ax, (0, top), (0, plus - 0.15))
+            ax.text(0, plus, "+", ha="center", va="center", fontsize=11, zorder=4,
+                    bbox=dict(boxstyle="circle,pad=0.12", facecolor="white", edgecolor="black"))
+            xs = 1.85                            # the shortcut runs up on the right
+            ax.plot([0, xs, xs], [-0.12, -0.12, plus], color="black", lw=2.6, solid_capstyle="butt",
+                    zorder=0)
+            _arrow(ax, (xs, plus), (0.17, plus))
+            if shortcut == "identity":
+                ax.text(xs + 0.08, 2.0, "identity", rotation=90, ha="left", va="center", fontsize=8)
+            else:
+                _box(ax, xs - 0.6, 1.2, 1.2, 0.6, "conv 1x1,\nstride 2", "#c6dbef", fontsize=7.5)
+                _box(ax, xs - 0.6, 2.2, 1.2, 0.42, "batch norm", "#e5e5e5", fontsize=7.5)
+        _box(ax, -w / 2, relu, w, h, "ReLU", "#fdd9b5", fontsize=7.5)
+        if shortcut is not None:
+            _arrow(ax, (0, plus + 0.17), (0, relu))
+        _arrow(ax, (0, relu + h), (0, relu + h + 0.3))
+        ax.text(0, relu + h + 0.5, x_out, ha="center", va="center", fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -7,7 +7,8 @@
 - ``onnx_predict(path, X)``          the logits of an ONNX model run by ``onnxruntime``
 - ``load_image(path)``               a photo file as a PIL image; a missing, empty, corrupt or
   non-image file raises :class:`ImageError` (a ``ValueError``) in one line naming the file
-- ``preprocess_photo(image)``        a photo -> the ``(28, 28)`` float32 input the model expects
+- ``preprocess_photo(image)``        a photo -> the ``(28, 28)`` float32 input the model expects;
+  ``preprocess_steps(image)`` keeps what each step made (for showing them)
 - ``load_predictor(model_path)``     ``.onnx``, ``.pt2`` or a ``.pt`` state dict of the tagger ->
   a function ``(N, 1, 28, 28) -> (N, K)`` logits, plus the class names
 - ``predict_files(model_path, paths)`` -> one :class:`Prediction` per file (class and
@@ -160,6 +161,17 @@ def _grey(image) -> np.ndarray:
     return np.asarray(image.convert("L"), dtype=np.float64)
 
 
+class PreprocessSteps(NamedTuple):
+    """What :func:`preprocess_photo` computes on the way, for showing it step by step."""
+    grey: np.ndarray          # (H, W) float64 in [0, 255]: step 1
+    background: float         # step 2: the median of the border pixels
+    box: tuple[int, int, int, int]   # step 3: (top, left, side, side) of the square crop, in
+                                     # photo pixels (it may reach outside the photo)
+    square: np.ndarray        # (S, S) float64: the crop, background outside the photo
+    small: np.ndarray         # (28, 28) float64 in [0, 255]: step 4, resized
+    x: np.ndarray             # (28, 28) float32 in [0, 1]: step 5, the model's input
+
+
 def preprocess_photo(image, margin: float = 0.0, threshold: float = 30.0) -> np.ndarray:
     """A photo of one item (PIL image or uint8 array) -> ``(28, 28)`` float32 in [0, 1],
     as Fashion-MNIST's images are: the item bright on black, filling the square.
@@ -180,7 +192,15 @@ def preprocess_photo(image, margin: float = 0.0, threshold: float = 30.0) -> np.
     5. Invert and scale: on a light background (median >= 128, a product photo)
        ``(background - L) / background``, so that the background is 0 and black is 1; on
        a dark one ``(L - background) / (255 - background)``; then clipped to [0, 1].
+
+    :func:`preprocess_steps` returns the intermediate results too.
     """
+    return preprocess_steps(image, margin, threshold).x
+
+
+def preprocess_steps(image, margin: float = 0.0, threshold: float = 30.0) -> PreprocessSteps:
+    """:func:`preprocess_photo`, keeping what each of its five steps made (its ``x`` is
+    ``preprocess_photo``'s result)."""
     if not 0 <= margin < 1 or not 0 < threshold < 255:
         raise ValueError(f"margin must be in [0, 1) and threshold in (0, 255), got {margin} and {threshold}")
     g = _grey(image)                                                        # (H, W) in [0, 255]
@@ -203,7 +223,7 @@ def preprocess_photo(image, margin: float = 0.0, threshold: float = 30.0) -> np.
     small = Image.fromarray(square.astype(np.float32), mode="F").resize((SIZE, SIZE), Image.Resampling.LANCZOS)
     s = np.asarray(small, dtype=np.float64)                                 # (28, 28)
     x = (bg - s) / max(bg, 1.0) if bg >= 128 else (s - bg) / max(255.0 - bg, 1.0)
-    return np.clip(x, 0.0, 1.0).astype(np.float32)
+    return PreprocessSteps(g, bg, (y0, x0, side, side), square, s, np.clip(x, 0.0, 1.0).astype(np.float32))
 
 
 # ------------------------------------------------------------------ prediction

@@ -126,3 +126,25 @@ def test_ring_allreduce_diagram_shows_both_phases_and_the_ring():
                  "GPU 0", "GPU 3", "A:0", "B:12", "D:all"):
         assert part in drawn, f"the ring all-reduce diagram does not show {part!r}"
     assert plt.get_fignums() == [fig.number]
+
+
+# ---------------------------------------------------------------- chapter 10
+def test_residual_block_diagram_draws_the_plain_block_and_both_shortcuts():
+    from matplotlib.patches import FancyBboxPatch
+
+    before = plt.get_fignums()
+    fig = diagrams.residual_block_diagram()
+    assert plt.get_fignums() == before + [fig.number]          # one new figure
+    assert len(fig.axes) == 3
+    plain, identity, projection = (texts(ax) for ax in fig.axes)
+    assert "(a) plain block" in plain and "+" not in plain.replace("(N", "")
+    for drawn in (identity, projection):                       # the shortcut is added before the last ReLU
+        assert "+" in drawn
+    assert "identity" in identity and "conv 1x1,\nstride 2" in projection
+    assert "conv 3x3, stride 2" in projection and "stride" not in plain + identity
+    assert "(N, 2C, ⌈H/2⌉, ⌈W/2⌉)" in projection
+    # conv, BN, ReLU, conv, BN, ReLU on the main path; the projection adds conv 1x1 and BN
+    boxes = [len([p for p in ax.patches if isinstance(p, FancyBboxPatch)]) for ax in fig.axes]
+    assert boxes == [6, 6, 8]
+    for drawn in (plain, identity, projection):
+        assert drawn.count("batch norm") == (3 if drawn is projection else 2)

@@ -170,6 +170,20 @@ def test_preprocess_of_a_blank_photo_is_black():
     np.testing.assert_array_equal(preprocess_photo(np.full((50, 60), 240, np.uint8)), 0)
 
 
+def test_preprocess_steps_show_what_preprocess_photo_does():
+    g = photo(box=(50, 90, 80, 40))                          # rows 50-129, columns 90-129
+    steps = shipping.preprocess_steps(g)
+    np.testing.assert_array_equal(steps.x, preprocess_photo(g))
+    np.testing.assert_array_equal(steps.grey, g.astype(np.float64))
+    assert steps.background == 230
+    assert steps.box == (50, 70, 80, 80)                    # 80 x 80 around the item's centre
+    np.testing.assert_array_equal(steps.square, g[50:130, 70:150])
+    assert steps.small.shape == (28, 28)
+    np.testing.assert_allclose(steps.x, np.clip((230 - steps.small) / 230, 0, 1), atol=1e-6)
+    rgb = simulate_upload(fashion_mnist("test")[0][0], np.random.default_rng(0))
+    np.testing.assert_array_equal(shipping.preprocess_steps(rgb, margin=0.1).x, preprocess_photo(rgb, margin=0.1))
+
+
 @pytest.mark.parametrize("bad", [np.zeros((10, 10)), np.zeros((10,), np.uint8), np.zeros((4, 4, 2), np.uint8), "x"])
 def test_preprocess_refuses_bad_input(bad):
     with pytest.raises(ValueError, match="image must be"):
