@@ -47,8 +47,9 @@ release: setup
 	$(BIN)/nncourse release --all
 
 ## make grade A=... SUBMISSIONS=dir   (instructors) grade dir/<student>/<A>/<A>.ipynb
+##                    [CLUSTER=tls://host:port]  on a Dask cluster (book/instructors.md)
 grade: setup
-	$(BIN)/nncourse grade $(A) --submissions $(SUBMISSIONS)
+	$(BIN)/nncourse grade $(A) --submissions $(SUBMISSIONS)$(if $(CLUSTER), --cluster $(CLUSTER))
 
 ## make export           (instructors) grades of every assignment -> autograder/grades.csv
 export: setup

@@ -3,6 +3,8 @@
 Students:     nncourse check exercises/ch01_neuron/ch01_neuron.ipynb
 Instructors:  nncourse release --all
               nncourse grade ch01_neuron --submissions DIR [--db-url URL] [--csv PATH]
+              nncourse grade ch01_neuron --submissions DIR --cluster tls://HOST:PORT
+              nncourse cluster-certs DIR [--host HOST ...]   (TLS for --cluster)
               nncourse export --to grades.csv
               nncourse feedback ch01_neuron
               nncourse report ch01_neuron       (class report from the last grading)
@@ -21,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from .grading import checks, gradebook, grader, release, report, sandbox
+from .grading import checks, cluster, gradebook, grader, release, report, sandbox
 
 # a gradebook URL may hold a password: it can come from the environment instead of the command line
 DB_URL = os.environ.get("NNCOURSE_DB_URL") or gradebook.DEFAULT_DB
@@ -73,6 +75,27 @@ def cmd_grade(a) -> int:
     if not folder.is_dir():
         print(f"error: no such folder: {folder}", file=sys.stderr)
         return 2
+    sec = None
+    if a.cluster:
+        try:  # before anything else: an address that would carry the key in clear is refused
+            address = cluster.check_address(a.cluster, a.insecure_cluster)
+            if a.no_sandbox:
+                raise cluster.ClusterError("--no-sandbox cannot be used with --cluster: the workers grade "
+                                           "untrusted code, always in the sandbox")
+            if not address.startswith("tcp://"):       # tls:// and gateway://: the certificates
+                sec = cluster.security(Path(a.tls_dir))
+        except cluster.ClusterError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        if address.startswith("tcp://"):
+            print(f"WARNING: --insecure-cluster: {cluster.TRUSTED_NETWORK}.", file=sys.stderr)
+    elif a.force:
+        print("error: --force applies to --cluster only (local grading always grades every submission)",
+              file=sys.stderr)
+        return 2
+    elif a.insecure_cluster:
+        print("error: --insecure-cluster applies to --cluster only", file=sys.stderr)
+        return 2
     if a.no_sandbox:
         print("WARNING: --no-sandbox: student code runs unisolated, with your permissions.", file=sys.stderr)
     try:  # before any grading: a gradebook that cannot be opened fails now, in one line
@@ -90,6 +113,8 @@ def cmd_grade(a) -> int:
             return 2
     for r in refused:
         print(f"  refused {r}")
+    if a.cluster:
+        return _grade_on_cluster(a, address, sec, found, t0)
     from tqdm import tqdm
 
     # a bar with an ETA on a terminal (quiet in logs); --verbose: a line per student instead
@@ -114,20 +139,103 @@ def cmd_grade(a) -> int:
     except gradebook.GradebookError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    _after_grading(a, results, warnings, t0, keep_others=bool(a.student))
+    return 0
+
+
+def _after_grading(a, results, warnings, t0: float, keep_others: bool, note: str = "") -> None:
+    """What both ways of grading print and write once the grades are saved."""
     for w in warnings:
         print(f"  warning: {w}")
     for r in sorted(results, key=lambda r: r.student):
         if r.messages:
             print(f"  {r.student}: " + "; ".join(r.messages))
     checks_csv = Path(a.checks_csv or report.REPORTS / a.assignment / "checks.csv")
-    report.write_checks_csv(results, checks_csv, keep_others=bool(a.student))
+    report.write_checks_csv(results, checks_csv, keep_others=keep_others)
     csv = gradebook.export_csv(Path(a.csv), a.db_url)
     scores = sorted(r.score for r in results)
     summary = f"median {scores[len(scores) // 2]:g}/{results[0].max_score:g}" if results else "no submissions"
     print(f"graded {len(results)} submissions of {a.assignment} in {time.monotonic() - t0:.1f} s ({summary}); "
-          f"gradebook: {gradebook.shown_url(a.db_url)}; CSV: {csv}; every check: {checks_csv}")
+          f"gradebook: {gradebook.shown_url(a.db_url)}; CSV: {csv}; every check: {checks_csv}{note}")
     if a.report:
         Path(a.report).write_text("\n\n".join(r.report() for r in sorted(results, key=lambda r: r.student)) + "\n")
+
+
+def _grade_on_cluster(a, address: str, sec, found, t0: float) -> int:
+    """``nncourse grade --cluster``: tasks on a Dask cluster, each result saved as it comes
+    back (one transaction per submission); what is already graded is skipped (resume)."""
+    import contextlib
+
+    from tqdm import tqdm
+
+    resume = not a.force and not a.student
+    done = gradebook.already_graded(a.assignment, found, a.db_url, Path(a.autograded_dir)) if resume else set()
+    todo = [s for s in found if s.student not in done]
+    if done:
+        print(f"  skipped {len(done)} submissions already in the gradebook (--force grades them again)")
+    saved: list = []
+    writer: list = []
+    stack = contextlib.ExitStack()
+    bar = tqdm(total=len(todo), desc=f"grading {a.assignment} on the cluster", unit="notebook", file=sys.stderr,
+               disable=True if a.verbose else None)
+
+    def on_result(r):
+        with cluster.deferred_interrupt():       # Ctrl-C: never half a submission
+            if not writer:                       # opened at the first result: a refusal writes nothing
+                w = stack.enter_context(gradebook.Writer(a.assignment, a.db_url, Path(a.autograded_dir)))
+                w.add_students(s.student for s in found)   # the order of local grading
+                writer.append(w)
+            writer[0].save(r)
+            saved.append(r)
+
+    def progress(r, counts):
+        bar.update(1)
+        bar.set_postfix_str(f"failed {counts.failed}, retried {counts.retried}", refresh=False)
+        if a.verbose and r is not None:
+            print(f"  graded {r.student}: {r.score:g}/{r.max_score:g}", flush=True)
+
+    checks_csv = Path(a.checks_csv or report.REPORTS / a.assignment / "checks.csv")
+    try:
+        with stack:
+            run = cluster.grade_on_cluster(a.assignment, todo, address, sec, progress, on_result=on_result)
+    except KeyboardInterrupt:
+        bar.close()
+        if saved:
+            report.write_checks_csv(saved, checks_csv, keep_others=True)
+        print(f"interrupted: {len(saved)} submissions saved whole to the gradebook, {len(todo) - len(saved)} not "
+              f"graded; run the same command again to grade them", file=sys.stderr)
+        return 130
+    except (cluster.ClusterError, gradebook.GradebookError) as e:
+        bar.close()
+        if saved:
+            report.write_checks_csv(saved, checks_csv, keep_others=True)
+        print(f"error: {e}" + (f"\n({len(saved)} submissions were saved; run the command again to grade the "
+                               "others)" if saved else ""), file=sys.stderr)
+        return 2
+    finally:
+        bar.close()
+    for student, why in run.failed:
+        print(f"  not graded {student}: {why}")
+    c = run.counts
+    note = (f"; on {address}: {run.workers} workers, {c.failed} failed, {c.retried} retried" if todo
+            else f"; nothing left to grade on {address}") + (f", {len(done)} skipped" if done else "")
+    _after_grading(a, run.results, writer[0].warnings if writer else [], t0, keep_others=bool(a.student or done),
+                   note=note)
+    if run.failed:
+        print(f"error: {len(run.failed)} submissions were not graded (above); run the same command again to "
+              "grade them", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_cluster_certs(a) -> int:
+    try:
+        files = cluster.make_certificates(Path(a.folder), hosts=a.host or ("127.0.0.1", "localhost"))
+    except (cluster.ClusterError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"wrote {', '.join(str(p) for p in files.values())} (0600): copy all three to the scheduler, every "
+          "worker and the grading machine, and keep them private")
     return 0
 
 
@@ -206,7 +314,25 @@ def main(argv: list[str] | None = None) -> int:
                    help="grade only this student (again); may be given several times")
     g.add_argument("--no-sandbox", action="store_true",
                    help="DANGEROUS: run student code without isolation (trusted code only)")
+    g.add_argument("--cluster", metavar="ADDRESS",
+                   help="grade on the workers of a Dask scheduler, e.g. tls://sched.example.org:8786 "
+                        "(or a Dask Gateway cluster's gateway://...)")
+    g.add_argument("--tls-dir", default=os.environ.get("NNCOURSE_CLUSTER_TLS") or str(cluster.DEFAULT_TLS_DIR),
+                   help="ca.pem, cert.pem, key.pem for --cluster (nncourse cluster-certs; default: "
+                        "$NNCOURSE_CLUSTER_TLS, else autograder/.cluster-tls)")
+    g.add_argument("--insecure-cluster", action="store_true",
+                   help="accept a tcp:// --cluster address: trusted network only, the grader's secret key "
+                        "travels in clear")
+    g.add_argument("--force", action="store_true",
+                   help="with --cluster: grade every submission again (default: only those not yet in the "
+                        "gradebook, e.g. after an interrupted run)")
     g.set_defaults(fn=cmd_grade)
+    cc = sub.add_parser("cluster-certs", help="make the TLS certificates of a grading cluster (a CA, one key+cert)")
+    cc.add_argument("folder", help="a new or empty folder")
+    cc.add_argument("--host", action="append",
+                    help="an IP address or DNS name of the scheduler (may be repeated; default: 127.0.0.1, "
+                         "localhost)")
+    cc.set_defaults(fn=cmd_cluster_certs)
     e = sub.add_parser("export", help="grades as CSV (nbgrader export)")
     e.add_argument("--to", default=str(grader.ROOT / "autograder" / "grades.csv"))
     e.add_argument("--format", choices=("nbgrader", "canvas"), default="nbgrader",

@@ -60,8 +60,9 @@ def work_group(nodeid: str) -> str:
     if path == "tests/test_exercise_variants.py" and param:
         return "variants-" + param      # one grade run per assignment
     if path in ("tests/test_cli.py", "tests/test_ddp.py", "tests/test_exchange.py", "tests/test_reports.py",
-                "tests/test_postgres.py"):
-        return path                     # module-scoped fixtures (a class graded, a torchrun, a term, a server)
+                "tests/test_postgres.py", "tests/test_cluster.py"):
+        return path                     # module-scoped fixtures (a class graded, a torchrun, a term, a server,
+                                        # a Dask scheduler and its workers)
     return nodeid
 
 

@@ -191,56 +191,127 @@ def save(results: list[SubmissionResult], assignment: str, db_url: str = DEFAULT
     in the gradebook); a manual score is kept, and flagged for review when the
     answer it scored has changed (a resubmission). Returns warnings.
     """
-    from nbgrader.api import Gradebook, MissingEntry, Student
-
-    config = course_config()
-    late = _late_penalty_plugin(config)
-    with Gradebook(db_url, course_id=config.CourseDirectory.course_id) as gb:
-        warnings = register_assignment(gb, assignment, db_url)
-        known = {s.id for s in gb.students}
-        gb.db.add_all(Student(id=s) for s in dict.fromkeys(r.student for r in results) if s not in known)
-        gb.db.commit()                    # new students in one transaction
+    with Writer(assignment, db_url, autograded_dir) as w:
+        w.add_students(r.student for r in results)
         for r in results:
-            ts = r.timestamp  # validated when the submission was found
-            try:
-                sub = gb.find_submission(assignment, r.student)
-                if ts:
-                    from nbgrader import utils
-                    sub.timestamp = utils.parse_utc(ts)
-            except MissingEntry:
-                sub = gb.add_submission(assignment, r.student, **({"timestamp": ts} if ts else {}))
-            subnb = next(nb for nb in sub.notebooks if nb.name == assignment)
-            grades = {g.name: g for g in subnb.grades}   # one query, not one per cell
-            out = autograded_dir / r.student / assignment
-            before = _previous_answers(out / f"{assignment}.ipynb", r.written_ids)
-            for tr in r.tasks.values():
-                g = grades[tr.test_id]
-                g.auto_score = tr.score
-                g.needs_manual_grade = g.manual_score is not None  # an override: review it
-            for gid in r.written_ids:
-                g = grades[gid]
-                g.auto_score = None
-                if gid not in r.written:  # nothing to read: zero (review an old manual score)
-                    g.auto_score, g.needs_manual_grade = 0.0, g.manual_score is not None
-                elif g.manual_score is None or before.get(gid) != r.written[gid]:
-                    g.needs_manual_grade = True  # new, or a resubmission changed what was scored
-            subnb.late_submission_penalty = None
-            seconds_late = sub.total_seconds_late
-            if seconds_late > 0:
-                gb.db.flush()
-                gb.db.expire(subnb)       # its score is computed by the database from the grades
-                penalty = late.plugin_inst.late_submission_penalty(r.student, subnb.score, seconds_late)
-                if penalty is not None:
-                    subnb.late_submission_penalty = min(max(float(penalty), 0.0), subnb.score)
-            gb.db.commit()                # one transaction per submission
-            out.mkdir(parents=True, exist_ok=True)
-            if r.folder is not None and r.folder.is_dir():
-                copy_submission_files(r.folder, out)
-            if r.graded_nb is not None:
-                (out / f"{assignment}.ipynb").write_text(json.dumps(r.graded_nb, indent=1))
+            w.save(r)
+    return w.warnings
+
+
+class Writer:
+    """The gradebook open for one assignment; :meth:`save` writes one submission in one
+    transaction, then its graded notebook and files (what :func:`save` does for each
+    result). ``nncourse grade --cluster`` saves each result as it comes back, so an
+    interruption leaves whole submissions only."""
+
+    def __init__(self, assignment: str, db_url: str = DEFAULT_DB, autograded_dir: Path = AUTOGRADED):
+        self.assignment, self.db_url, self.autograded_dir = assignment, db_url, Path(autograded_dir)
+        self.warnings: list[str] = []
+        self.gb = None
+
+    def __enter__(self) -> "Writer":
+        from nbgrader.api import Gradebook
+
+        config = course_config()
+        self.late = _late_penalty_plugin(config)
+        self.gb = Gradebook(self.db_url, course_id=config.CourseDirectory.course_id)
+        try:
+            self.warnings = register_assignment(self.gb, self.assignment, self.db_url)
+        except BaseException:
+            self.gb.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.gb.close()
+
+    def add_students(self, students) -> None:
+        """Add the students not in the gradebook yet, in this order, in one transaction."""
+        from nbgrader.api import Student
+
+        known = {s.id for s in self.gb.students}
+        self.gb.db.add_all(Student(id=s) for s in dict.fromkeys(students) if s not in known)
+        self.gb.db.commit()
+
+    def save(self, r: SubmissionResult) -> None:
+        """One submission: its grades in one transaction, then its graded notebook."""
+        from nbgrader.api import MissingEntry
+
+        gb, assignment = self.gb, self.assignment
+        ts = r.timestamp  # validated when the submission was found
+        try:
+            sub = gb.find_submission(assignment, r.student)
             if ts:
-                (out / "timestamp.txt").write_text(ts)
-    return warnings
+                from nbgrader import utils
+                sub.timestamp = utils.parse_utc(ts)
+        except MissingEntry:
+            sub = gb.add_submission(assignment, r.student, **({"timestamp": ts} if ts else {}))
+        subnb = next(nb for nb in sub.notebooks if nb.name == assignment)
+        grades = {g.name: g for g in subnb.grades}   # one query, not one per cell
+        out = self.autograded_dir / r.student / assignment
+        before = _previous_answers(out / f"{assignment}.ipynb", r.written_ids)
+        for tr in r.tasks.values():
+            g = grades[tr.test_id]
+            g.auto_score = tr.score
+            g.needs_manual_grade = g.manual_score is not None  # an override: review it
+        for gid in r.written_ids:
+            g = grades[gid]
+            g.auto_score = None
+            if gid not in r.written:  # nothing to read: zero (review an old manual score)
+                g.auto_score, g.needs_manual_grade = 0.0, g.manual_score is not None
+            elif g.manual_score is None or before.get(gid) != r.written[gid]:
+                g.needs_manual_grade = True  # new, or a resubmission changed what was scored
+        subnb.late_submission_penalty = None
+        seconds_late = sub.total_seconds_late
+        if seconds_late > 0:
+            gb.db.flush()
+            gb.db.expire(subnb)       # its score is computed by the database from the grades
+            penalty = self.late.plugin_inst.late_submission_penalty(r.student, subnb.score, seconds_late)
+            if penalty is not None:
+                subnb.late_submission_penalty = min(max(float(penalty), 0.0), subnb.score)
+        gb.db.commit()                # one transaction per submission
+        out.mkdir(parents=True, exist_ok=True)
+        if r.folder is not None and r.folder.is_dir():
+            copy_submission_files(r.folder, out)
+        if r.graded_nb is not None:
+            (out / f"{assignment}.ipynb").write_text(json.dumps(r.graded_nb, indent=1))
+        if ts:
+            (out / "timestamp.txt").write_text(ts)
+
+
+def already_graded(assignment: str, found, db_url: str = DEFAULT_DB,
+                   autograded_dir: Path = AUTOGRADED) -> set[str]:
+    """The students of ``found`` (:class:`~.grader.Submission`) whose submission is in the
+    gradebook whole: the same timestamp, every autograded cell scored, and its graded
+    notebook written. ``nncourse grade --cluster`` grades only the others (resume)."""
+    from nbgrader import utils
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .notebook import Layout, load_json_notebook
+
+    source, err = load_json_notebook(source_path(assignment))
+    if source is None:
+        raise RuntimeError(f"instructor's notebook unreadable: {err}")
+    tests = set(Layout.of(source).tests)
+    done: set[str] = set()
+    with Gradebook(db_url) as gb:
+        try:
+            subs = {s.student.id: s for s in gb.find_assignment(assignment).submissions}
+        except MissingEntry:
+            return done
+        for f in found:
+            sub = subs.get(f.student)
+            if sub is None:
+                continue
+            want = utils.parse_utc(f.timestamp) if f.timestamp else None
+            if want is not None and sub.timestamp != want.replace(tzinfo=None):
+                continue
+            nb = next((n for n in sub.notebooks if n.name == assignment), None)
+            scored = {g.name for g in nb.grades if g.auto_score is not None} if nb is not None else set()
+            graded_nb = Path(autograded_dir) / f.student / assignment / f"{assignment}.ipynb"
+            if tests <= scored and graded_nb.is_file():
+                done.add(f.student)
+    return done
 
 
 def nbgrader(*args: str, db_url: str = DEFAULT_DB) -> subprocess.CompletedProcess:

@@ -150,8 +150,12 @@ def _encode_call(c: Case) -> dict:
 # ---------------------------------------------------------------- one notebook
 def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-check", *,
                    visible_only: bool = False, sandboxed: bool = True, key: bytes | None = None,
-                   pre_messages: tuple[str, ...] = ()) -> SubmissionResult:
-    """Grade one notebook file; never raises because of what the file contains."""
+                   pre_messages: tuple[str, ...] = (), not_run: str | None = None) -> SubmissionResult:
+    """Grade one notebook file; never raises because of what the file contains.
+
+    ``not_run``: run nothing, every answer scores 0 with this note (the answers and
+    written work are still read into the graded notebook): for a submission whose
+    grading could not finish, e.g. one that brought its cluster workers down."""
     source_nb, err = nbmod.load_json_notebook(source_path(spec.name))
     if source_nb is None:
         raise RuntimeError(f"instructor's notebook unreadable: {err}")
@@ -187,6 +191,9 @@ def grade_notebook(nb_path: Path | None, spec: Assignment, student: str = "self-
         elif bad and task in res.tasks:
             res.tasks[task].note = f"not credited: the answer {bad}; this exercise must be solved with NumPy only"
         runnable[task] = src
+    if not_run:
+        for tr in res.tasks.values():
+            tr.note = tr.note or not_run
     # cases: inputs and expected values, computed here
     key = key if key is not None else (b"" if visible_only else grader_key())
     cases: list[Case] = []
