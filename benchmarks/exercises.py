@@ -32,7 +32,8 @@ from nncourse.grading import notebook as nbmod  # noqa: E402
 from nncourse.grading.testing import make_submission, run_experiments  # noqa: E402
 
 COPY_LIMIT, GRADE_CPU_GOAL, EXPERIMENT_GOAL = 0.05, 1.0, 60.0
-TRAINING = ("ch05_training", "ch06_cnn", "ch07_rnn", "ch08_transformer", "ch09_gpu")
+TRAINING = ("ch05_training", "ch06_cnn", "ch07_rnn", "ch08_transformer", "ch09_gpu", "ch10_practice",
+            "ch11_generative")
 
 
 def grading_cpu(assignment: str, runs: int) -> float:
