@@ -7,6 +7,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 A      ?= ch01_neuron
+# OpenMP threads (torch's) sleep when they wait instead of spinning: on a
+# busy machine (the test suite's two workers beside a book build) spinning
+# threads steal the cores the work needs. Same numbers, measured: a 2-thread
+# torch loop beside other jobs took 39-102 s spinning, 1.7-7.4 s passive.
+export OMP_WAIT_POLICY ?= PASSIVE
 SUBMISSIONS ?= autograder/submitted
 
 .PHONY: help setup book book-clean test lab check release grade export feedback bench clean
