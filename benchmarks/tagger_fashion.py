@@ -30,7 +30,6 @@ seconds (the epochs of patience included). The exit status is 1 when the test ac
 from __future__ import annotations
 
 import argparse
-import copy
 import os
 import platform
 import sys
@@ -40,6 +39,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from cnn_fashion import Snapshots   # the weights and seconds after every epoch
 from nncourse import quality
 from nncourse.augment import AugmentedLoader, to_tensor
 from nncourse.calibration import expected_calibration_error, softmax_T, temperature_scale
@@ -84,17 +84,6 @@ def measures(model, data) -> dict:
             "tagger_ece": expected_calibration_error(softmax_T(z_test, 1.0), y_test),
             "tagger_ece_scaled": expected_calibration_error(softmax_T(z_test, T), y_test),
             "temperature": T}
-
-
-class Snapshots:
-    """Passed to ``fit`` as its ``plot``: the weights and seconds after every epoch."""
-
-    def __init__(self, model):
-        self.model, self.seconds, self.states = model, [], []
-
-    def update(self, history):
-        self.seconds.append(history.seconds)
-        self.states.append(copy.deepcopy(self.model.state_dict()))
 
 
 def main(argv=None) -> int:
